@@ -1,0 +1,3 @@
+"""Benchmarks: `make bench`. Filled in as capabilities land."""
+
+print("no benchmarks yet")
