@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 ## make run: install, migrate, load the plan's data and demo accounts, serve on 127.0.0.1:$(PORT)
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_plan_data
+	DEBUG=$${DEBUG:-1} $(PY) manage.py create_demo_accounts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install and run the whole suite (browser tests skip where no chromium is installed)

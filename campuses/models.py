@@ -1,0 +1,324 @@
+"""Education groups, the legal-entity schools in them, their campuses and enrollment."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from groupschool.scoping import CampusScopedQuerySet
+
+
+class Stage(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior secondary school")
+    NINE_YEAR = "nine_year", _("Nine-year school")
+
+
+class PeerCategory(models.Model):
+    """同类学校: the set of schools a school is ranked within."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("peer category")
+        verbose_name_plural = _("peer categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class EducationGroupQuerySet(CampusScopedQuerySet):
+    pass
+
+
+class EducationGroup(models.Model):
+    """教育集团: a core school leading its campuses or member schools."""
+
+    class Governance(models.TextChoices):
+        UNIFIED = "unified", _("Unified: one legal person, one account")
+        FEDERATED = "federated", _("Federated: member schools keep their legal person")
+
+    class CharterStatus(models.TextChoices):
+        NONE = "none", _("No charter yet")
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    core_school = models.ForeignKey(
+        "School",
+        verbose_name=_("core school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    governance_mode = models.CharField(
+        _("governance mode"),
+        max_length=20,
+        choices=Governance.choices,
+        default=Governance.UNIFIED,
+    )
+    charter_status = models.CharField(
+        _("charter status"),
+        max_length=20,
+        choices=CharterStatus.choices,
+        default=CharterStatus.NONE,
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    objects = EducationGroupQuerySet.as_manager()
+    campus_scope = ("schools__campuses",)
+
+    class Meta:
+        verbose_name = _("education group")
+        verbose_name_plural = _("education groups")
+        ordering = ["name"]
+        permissions = [("manage_group", _("Lead the group: see and manage all its campuses"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.core_school_id and self.pk and self.core_school.group_id != self.pk:
+            raise ValidationError(
+                {"core_school": _("The core school must be a member of this group.")}
+            )
+
+
+class SchoolQuerySet(CampusScopedQuerySet):
+    pass
+
+
+credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    _(
+        "A unified social credit code has 18 characters: digits and capital letters except I, O, Z, S, V."
+    ),
+)
+
+
+class School(models.Model):
+    """法人单位: the legal entity, with its one bank account."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    group = models.ForeignKey(
+        EducationGroup,
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[credit_code_validator],
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PRIMARY
+    )
+    peer_category = models.ForeignKey(
+        PeerCategory,
+        verbose_name=_("peer category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+    )
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    objects = SchoolQuerySet.as_manager()
+    campus_scope = ("campuses",)
+
+    class Meta:
+        verbose_name = _("school (legal entity)")
+        verbose_name_plural = _("schools (legal entities)")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="school_credit_code_unique",
+                violation_error_message=_("Another school has this unified social credit code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CampusQuerySet(CampusScopedQuerySet):
+    pass
+
+
+class Campus(models.Model):
+    """校区: one site of a school; the unit of access for campus executive vice-principals."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="campuses"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    is_core = models.BooleanField(_("core campus"), default=False)
+    executive_vice_principal = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("executive vice-principal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campuses_led",
+    )
+    planned_capacity = models.PositiveIntegerField(
+        _("planned capacity (pupils)"), null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    objects = CampusQuerySet.as_manager()
+    campus_scope = ("id",)
+
+    class Meta:
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+        ordering = ["school__name", "-is_core", "opened_on", "name"]
+        permissions = [("manage_campus", _("Manage the campus: see and record its data"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="campus_name_unique_in_school",
+                violation_error_message=_("This school already has a campus of this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(is_core=True),
+                name="one_core_campus_per_school",
+                violation_error_message=_("A school has only one core campus."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class EnrollmentSnapshot(models.Model):
+    """Classes and pupils of one grade of one campus in one term.
+
+    `class_sizes` lists the pupils of each class, so that big-class shares follow the
+    thresholds in force (policy settings) rather than counts fixed when the data was entered.
+    """
+
+    class Semester(models.IntegerChoices):
+        AUTUMN = 1, _("Autumn term")
+        SPRING = 2, _("Spring term")
+
+    campus = models.ForeignKey(
+        Campus, verbose_name=_("campus"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"),
+        validators=[MinValueValidator(2000)],
+        help_text=_("The calendar year the school year starts in, e.g. 2024 for 2024–2025."),
+    )
+    semester = models.PositiveSmallIntegerField(
+        _("term"), choices=Semester.choices, default=Semester.AUTUMN
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1)], help_text=_("1 to 9")
+    )
+    classes = models.PositiveSmallIntegerField(_("classes"))
+    pupils = models.PositiveIntegerField(_("pupils"))
+    class_sizes = models.JSONField(
+        _("pupils per class"),
+        default=list,
+        blank=True,
+        help_text=_("One number per class, e.g. [52, 54, 57]."),
+    )
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("campus",)
+
+    class Meta:
+        verbose_name = _("enrollment snapshot")
+        verbose_name_plural = _("enrollment snapshots")
+        ordering = ["campus", "-school_year", "-semester", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campus", "school_year", "semester", "grade"],
+                name="enrollment_unique_per_term_grade",
+                violation_error_message=_(
+                    "This campus already has figures for this term and grade."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=9),
+                name="enrollment_grade_1_to_9",
+                violation_error_message=_("The grade must be between 1 and 9."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campus} {self.term_label} {self.grade}"
+
+    @property
+    def term_label(self) -> str:
+        return f"{self.school_year}–{self.school_year + 1}-{self.semester}"
+
+    @property
+    def average_class_size(self):
+        return self.pupils / self.classes if self.classes else None
+
+    def clean(self):
+        sizes = self.class_sizes or []
+        if not isinstance(sizes, list) or not all(isinstance(n, int) and n > 0 for n in sizes):
+            raise ValidationError(
+                {"class_sizes": _("List the pupils of each class as whole numbers above zero.")}
+            )
+        if sizes and len(sizes) != self.classes:
+            raise ValidationError(
+                {
+                    "class_sizes": _("%(listed)d class sizes are listed for %(classes)d classes.")
+                    % {"listed": len(sizes), "classes": self.classes}
+                }
+            )
+        if sizes and sum(sizes) != self.pupils:
+            raise ValidationError(
+                {
+                    "class_sizes": _("The class sizes add up to %(sum)d, not %(pupils)d pupils.")
+                    % {"sum": sum(sizes), "pupils": self.pupils}
+                }
+            )
+        if self.classes == 0 and self.pupils:
+            raise ValidationError({"classes": _("Pupils are recorded but no classes.")})
