@@ -99,9 +99,7 @@ class EducationGroup(models.Model):
 
     def clean(self):
         if self.core_school_id and self.pk and self.core_school.group_id != self.pk:
-            raise ValidationError(
-                {"core_school": _("The core school must be a member of this group.")}
-            )
+            raise ValidationError({"core_school": _("The core school must be a member of this group.")})
 
 
 class SchoolQuerySet(CampusScopedQuerySet):
@@ -110,9 +108,7 @@ class SchoolQuerySet(CampusScopedQuerySet):
 
 credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    _(
-        "A unified social credit code has 18 characters: digits and capital letters except I, O, Z, S, V."
-    ),
+    _("A unified social credit code has 18 characters: digits and capital letters except I, O, Z, S, V."),
 )
 
 
@@ -138,9 +134,7 @@ class School(models.Model):
     )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
-    stage = models.CharField(
-        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PRIMARY
-    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PRIMARY)
     peer_category = models.ForeignKey(
         PeerCategory,
         verbose_name=_("peer category"),
@@ -198,9 +192,7 @@ class Campus(models.Model):
         blank=True,
         related_name="campuses_led",
     )
-    planned_capacity = models.PositiveIntegerField(
-        _("planned capacity (pupils)"), null=True, blank=True
-    )
+    planned_capacity = models.PositiveIntegerField(_("planned capacity (pupils)"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = CampusQuerySet.as_manager()
@@ -251,9 +243,7 @@ class EnrollmentSnapshot(models.Model):
         validators=[MinValueValidator(2000)],
         help_text=_("The calendar year the school year starts in, e.g. 2024 for 2024–2025."),
     )
-    semester = models.PositiveSmallIntegerField(
-        _("term"), choices=Semester.choices, default=Semester.AUTUMN
-    )
+    semester = models.PositiveSmallIntegerField(_("term"), choices=Semester.choices, default=Semester.AUTUMN)
     grade = models.PositiveSmallIntegerField(
         _("grade"), validators=[MinValueValidator(1)], help_text=_("1 to 9")
     )
@@ -278,9 +268,7 @@ class EnrollmentSnapshot(models.Model):
             models.UniqueConstraint(
                 fields=["campus", "school_year", "semester", "grade"],
                 name="enrollment_unique_per_term_grade",
-                violation_error_message=_(
-                    "This campus already has figures for this term and grade."
-                ),
+                violation_error_message=_("This campus already has figures for this term and grade."),
             ),
             models.CheckConstraint(
                 condition=Q(grade__gte=1, grade__lte=9),

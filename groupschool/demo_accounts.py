@@ -30,17 +30,13 @@ DEMO_ACCOUNTS: dict[str, tuple[str, list[str], str | None, str | None]] = {
 def demo_accounts_create() -> list[str]:
     """Create the demo accounts that are missing; return the usernames created."""
     if not settings.DEMO_ACCOUNTS_ALLOWED:
-        raise ImproperlyConfigured(
-            "Demo accounts are not created here (DEMO_ACCOUNTS_ALLOWED is off)."
-        )
+        raise ImproperlyConfigured("Demo accounts are not created here (DEMO_ACCOUNTS_ALLOWED is off).")
     from campuses.models import Campus, EducationGroup
 
     User = get_user_model()
     created = []
     for username, (display, roles, campus_code, group_code) in DEMO_ACCOUNTS.items():
-        user, is_new = User.objects.get_or_create(
-            username=username, defaults={"first_name": display}
-        )
+        user, is_new = User.objects.get_or_create(username=username, defaults={"first_name": display})
         if not is_new:
             continue
         user.set_password(DEMO_PASSWORD)

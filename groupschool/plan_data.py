@@ -33,9 +33,7 @@ def _load_campuses(data: dict, counts: dict) -> None:
     for row in data.get("groups", []):
         _, created = EducationGroup.objects.get_or_create(
             code=row["code"],
-            defaults={
-                k: row[k] for k in ("name", "governance_mode", "charter_status", "description")
-            },
+            defaults={k: row[k] for k in ("name", "governance_mode", "charter_status", "description")},
         )
         counts["groups"] += created
     for row in data.get("schools", []):
@@ -44,9 +42,7 @@ def _load_campuses(data: dict, counts: dict) -> None:
             defaults={
                 "name": row["name"],
                 "stage": row["stage"],
-                "group": EducationGroup.objects.get(code=row["group"])
-                if row.get("group")
-                else None,
+                "group": EducationGroup.objects.get(code=row["group"]) if row.get("group") else None,
                 "peer_category": PeerCategory.objects.get(code=row["peer_category"]),
             },
         )
@@ -85,9 +81,7 @@ def _load_staff(data: dict, counts: dict) -> None:
         counts["units"] += created
     people = {}
     for name in data.get("people", []):
-        person = StaffMember.objects.filter(
-            name=name, home_campus__isnull=True, staff_number=""
-        ).first()
+        person = StaffMember.objects.filter(name=name, home_campus__isnull=True, staff_number="").first()
         if person is None:
             person = StaffMember.objects.create(name=name, post_type=PostType.MANAGEMENT)
             counts["people"] += 1

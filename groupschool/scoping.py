@@ -62,9 +62,9 @@ def user_scope(user) -> UserScope:
             else frozenset()
         )
         campus_q = Q(
-            pk__in=get_objects_for_user(
-                user, CAMPUS_PERMISSION, Campus, accept_global_perms=False
-            ).values("pk")
+            pk__in=get_objects_for_user(user, CAMPUS_PERMISSION, Campus, accept_global_perms=False).values(
+                "pk"
+            )
         )
         if group_ids:
             campus_q |= Q(school__group_id__in=group_ids)

@@ -42,9 +42,7 @@ class Unit(models.Model):
                 condition=Q(kind="school", school__isnull=False)
                 | Q(kind="bureau_office", school__isnull=True),
                 name="unit_school_iff_kind_school",
-                violation_error_message=_(
-                    "A school unit names its school; a bureau office names none."
-                ),
+                violation_error_message=_("A school unit names its school; a bureau office names none."),
             )
         ]
 
@@ -98,9 +96,7 @@ class StaffMemberQuerySet(CampusScopedQuerySet):
         exchange targets: famous teacher, subject leader or backbone teacher."""
         return self.annotate(
             is_backbone=Exists(
-                Distinction.objects.filter(
-                    staff=OuterRef("pk"), kind__in=Distinction.BACKBONE_KINDS
-                )
+                Distinction.objects.filter(staff=OuterRef("pk"), kind__in=Distinction.BACKBONE_KINDS)
             )
         )
 
@@ -123,18 +119,14 @@ class StaffMember(models.Model):
         blank=True,
         help_text=_("The school's staff number; bureau officials may have none."),
     )
-    subject = models.CharField(
-        _("subject"), max_length=20, choices=Subject.choices, default=Subject.NONE
-    )
+    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices, default=Subject.NONE)
     professional_title = models.CharField(
         _("professional title"),
         max_length=20,
         choices=ProfessionalTitle.choices,
         default=ProfessionalTitle.UNRATED,
     )
-    post_type = models.CharField(
-        _("post"), max_length=20, choices=PostType.choices, default=PostType.TEACHER
-    )
+    post_type = models.CharField(_("post"), max_length=20, choices=PostType.choices, default=PostType.TEACHER)
     position = models.CharField(
         _("position"), max_length=100, blank=True, help_text=_("e.g. 副局长, 教务主任")
     )
@@ -233,9 +225,7 @@ class Distinction(models.Model):
             models.UniqueConstraint(
                 fields=["staff", "kind", "level"],
                 name="distinction_unique",
-                violation_error_message=_(
-                    "This person already holds this distinction at this level."
-                ),
+                violation_error_message=_("This person already holds this distinction at this level."),
             )
         ]
 
@@ -422,9 +412,7 @@ class ResponsibilityAssignment(models.Model):
                 fields=["group", "area"],
                 condition=Q(campus__isnull=True),
                 name="one_first_responsible_per_area_groupwide",
-                violation_error_message=_(
-                    "This area already has a group-wide first responsible person."
-                ),
+                violation_error_message=_("This area already has a group-wide first responsible person."),
             ),
         ]
 
@@ -493,9 +481,7 @@ class Rotation(models.Model):
     start_on = models.DateField(_("start"))
     planned_end_on = models.DateField(_("planned end"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     reason = models.TextField(_("purpose"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -600,9 +586,7 @@ class Mentorship(models.Model):
     end_on = models.DateField(_("end"))
     goals = models.TextField(_("goals"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     history = HistoricalRecords()
 
     objects = CampusScopedQuerySet.as_manager()
@@ -656,9 +640,7 @@ class Studio(models.Model):
         on_delete=models.PROTECT,
         related_name="studios",
     )
-    subject = models.CharField(
-        _("subject"), max_length=20, choices=Subject.choices, default=Subject.NONE
-    )
+    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices, default=Subject.NONE)
     level = models.CharField(
         _("level"),
         max_length=20,
@@ -755,9 +737,7 @@ class ResearchProject(models.Model):
     )
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     members = models.ManyToManyField(
         StaffMember, verbose_name=_("members"), blank=True, related_name="projects"
     )

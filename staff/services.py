@@ -29,9 +29,7 @@ def staff_member_save(*, user, member: StaffMember) -> StaffMember:
         raise PermissionDenied(_("Your role cannot edit staff records."))
     _check_scope(user, member.home_campus_id)
     if member.pk:
-        original = (
-            StaffMember.objects.for_user(user).filter(pk=member.pk).values("home_campus_id").first()
-        )
+        original = StaffMember.objects.for_user(user).filter(pk=member.pk).values("home_campus_id").first()
         if original is None:
             raise PermissionDenied(_("This campus is outside your responsibility."))
     member.full_clean()
@@ -120,13 +118,9 @@ def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
 def rotation_withdraw(*, user, rotation: Rotation) -> Rotation:
     """The proposer (or the personnel office) withdraws a rotation not yet started."""
     if rotation.proposed_by_id != user.pk and not permissions.can_decide_rotation(user):
-        raise PermissionDenied(
-            _("Only whoever proposed it, or the personnel office, withdraws a rotation.")
-        )
+        raise PermissionDenied(_("Only whoever proposed it, or the personnel office, withdraws a rotation."))
     rotation = _locked(rotation)
-    _transition(
-        rotation, (Rotation.Status.PROPOSED, Rotation.Status.APPROVED), Rotation.Status.WITHDRAWN
-    )
+    _transition(rotation, (Rotation.Status.PROPOSED, Rotation.Status.APPROVED), Rotation.Status.WITHDRAWN)
     rotation.save()
     return rotation
 
@@ -143,9 +137,7 @@ def rotation_start(*, user, rotation: Rotation) -> Rotation:
 
 
 @transaction.atomic
-def rotation_complete(
-    *, user, rotation: Rotation, ended_on: datetime.date | None = None
-) -> Rotation:
+def rotation_complete(*, user, rotation: Rotation, ended_on: datetime.date | None = None) -> Rotation:
     if not permissions.can_decide_rotation(user):
         raise PermissionDenied(_("Only the personnel office completes rotations."))
     rotation = _locked(rotation)

@@ -45,15 +45,11 @@ def test_bureau_units_of_the_plan():
 
 def test_loading_twice_creates_nothing_new():
     first = plan_data_load()
-    counts = [
-        m.objects.count() for m in (Campus, School, StaffMember, LeadingGroupMembership, Unit)
-    ]
+    counts = [m.objects.count() for m in (Campus, School, StaffMember, LeadingGroupMembership, Unit)]
     second = plan_data_load()
     assert sum(first.values()) > 0
     assert sum(second.values()) == 0
-    assert counts == [
-        m.objects.count() for m in (Campus, School, StaffMember, LeadingGroupMembership, Unit)
-    ]
+    assert counts == [m.objects.count() for m in (Campus, School, StaffMember, LeadingGroupMembership, Unit)]
 
 
 def test_loading_keeps_an_administrators_change():

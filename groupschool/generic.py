@@ -1,0 +1,135 @@
+"""Generic views every app builds on: scoped, filtered, paginated, exportable.
+
+All of them start from `Model.objects.for_user(request.user)` (groupschool.scoping): a record
+outside the user's scope is a 404, whatever the URL; an action the user's role may not take on a
+record in scope is a 403.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from .exports import SafeTableExport
+from .scoping import user_scope
+
+
+def scoped_queryset(model: type[Model], user) -> QuerySet:
+    """The records of `model` the user may see (campus-scoped models) or all of them
+    (reference data without a campus)."""
+    manager = model._default_manager
+    if hasattr(manager, "for_user"):
+        return manager.for_user(user)
+    return manager.all()
+
+
+class ScopedMixin:
+    """get_queryset() starts from the user's scope; `related` are select_related paths and
+    `prefetch` prefetch_related paths, so that a page's queries do not grow with its rows."""
+
+    model: type[Model]
+    related: tuple[str, ...] = ()
+    prefetch: tuple = ()
+
+    def get_queryset(self):
+        queryset = scoped_queryset(self.model, self.request.user)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.prefetch:
+            queryset = queryset.prefetch_related(*self.prefetch)
+        return queryset
+
+
+class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A list page: filter form, sortable paginated table, export to Excel and CSV.
+
+    Subclasses set model, table_class, filterset_class, title, export_name.
+    """
+
+    template_name = "portal/list.html"
+    paginate_by = settings.PAGE_SIZE
+    export_class = SafeTableExport
+    export_formats = ("xlsx", "csv")
+    title = ""
+    create_url_name: str | None = None
+    create_roles: tuple[str, ...] = ()
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by}
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"
+
+    def can_create(self) -> bool:
+        return bool(self.create_url_name) and user_scope(self.request.user).has_role(*self.create_roles)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            create_url_name=self.create_url_name if self.can_create() else None,
+            export_formats=self.export_formats,
+        )
+        return context
+
+
+class PortalDetailView(ScopedMixin, DetailView):
+    """A record page; a record outside the user's scope is a 404."""
+
+
+class RoleRequiredMixin:
+    """Refuse (403) users whose roles may not take this action, before anything else."""
+
+    allowed_roles: tuple[str, ...] = ()
+    denied_message = _("Your role cannot do this.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not user_scope(request.user).has_role(*self.allowed_roles):
+            raise PermissionDenied(self.denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedFormMixin:
+    """Forms get the user, so that their choice fields offer only records in scope
+    (see groupschool.forms.ScopedModelForm); the save goes through `save_object`, which
+    subclasses point at a service. A service's ValidationError lands on the form."""
+
+    success_message = _("Saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def save_object(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save_object(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        from django.http import HttpResponseRedirect
+
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PortalCreateView(RoleRequiredMixin, ScopedFormMixin, CreateView):
+    template_name = "portal/form.html"
+
+
+class PortalUpdateView(RoleRequiredMixin, ScopedMixin, ScopedFormMixin, UpdateView):
+    template_name = "portal/form.html"
