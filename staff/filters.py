@@ -1,0 +1,1 @@
+"""django-filter filtersets of the staff app."""

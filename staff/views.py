@@ -1,0 +1,1 @@
+"""Views of the staff app: thin, scoped through groupschool.generic."""
