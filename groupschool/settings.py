@@ -198,3 +198,9 @@ LOGGING = {
 }
 
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "rotations-advance-daily": {"task": "staff.tasks.rotations_advance_task", "schedule": crontab(hour=1, minute=0)},
+}

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupschool import permissions
+from groupschool.roles import Role
 from groupschool.scoping import user_scope
 
-from .models import Mentorship, Rotation, StaffMember
+from .models import CrossCampusActivity, Mentorship, ResponsibilityAssignment, Rotation, StaffMember
 
 
 def _check_scope(user, *campus_ids: int | None) -> None:
@@ -161,3 +162,120 @@ def mentorship_create(
     pair.full_clean()
     pair.save()
     return pair
+
+
+@transaction.atomic
+def rotations_advance(*, today: datetime.date) -> dict[str, int]:
+    """Daily: approved rotations whose start date has come become active; active rotations past
+    their planned end are completed on that date. Safe to run twice on the same day."""
+    started = completed = 0
+    for rotation in Rotation.objects.select_for_update().filter(
+        status=Rotation.Status.APPROVED, start_on__lte=today
+    ):
+        rotation.status = Rotation.Status.ACTIVE
+        rotation._change_reason = "scheduled: start date reached"
+        rotation.save(update_fields=["status"])
+        started += 1
+    for rotation in Rotation.objects.select_for_update().filter(
+        status=Rotation.Status.ACTIVE, planned_end_on__lt=today
+    ):
+        rotation.status = Rotation.Status.COMPLETED
+        rotation.ended_on = rotation.planned_end_on
+        rotation._change_reason = "scheduled: planned end reached"
+        rotation.save(update_fields=["status", "ended_on"])
+        completed += 1
+    return {"started": started, "completed": completed}
+
+
+# --- programmes: mentoring pairs, cross-campus activities, first responsibilities ---
+
+
+@transaction.atomic
+def mentorship_update(
+    *,
+    user,
+    pair: Mentorship,
+    start_on: datetime.date,
+    end_on: datetime.date,
+    status: str,
+    goals: str = "",
+    outcome: str = "",
+) -> Mentorship:
+    """Record a mentoring pair's progress: its dates, goals, outcome and status.
+
+    Mentor, mentee and campus are what the pair *is*; they are not changed here.
+    """
+    if not permissions.can_edit_campus_records(user):
+        raise PermissionDenied(_("Your role cannot record mentoring pairs."))
+    if not Mentorship.objects.for_user(user).filter(pk=pair.pk).exists():
+        raise PermissionDenied(_("This campus is outside your responsibility."))
+    pair.start_on, pair.end_on, pair.status = start_on, end_on, status
+    pair.goals, pair.outcome = goals, outcome
+    pair.full_clean()
+    pair.save()
+    return pair
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    user,
+    title: str,
+    kind: str,
+    held_on: datetime.date,
+    host_campus,
+    hours,
+    campuses=(),
+    participants=(),
+    summary: str = "",
+) -> CrossCampusActivity:
+    """Record a cross-campus activity (校区教研, 送教, 听评课, 讲座).
+
+    A vice-principal hosts only on their own campus; other campuses of the group may take part.
+    The host campus always counts among the campuses taking part.
+    """
+    if not permissions.can_edit_campus_records(user):
+        raise PermissionDenied(_("Your role cannot record activities."))
+    if not user_scope(user).covers_campus(host_campus.pk):
+        raise ValidationError(
+            {"host_campus": _("You can host an activity only on a campus you are responsible for.")}
+        )
+    if hours is None or hours <= 0:
+        raise ValidationError({"hours": _("Hours must be more than zero.")})
+    activity = CrossCampusActivity(
+        title=title, kind=kind, held_on=held_on, host_campus=host_campus, hours=hours, summary=summary
+    )
+    activity.full_clean()
+    activity.save()
+    activity.campuses.set({host_campus, *campuses})
+    activity.participants.set(participants)
+    return activity
+
+
+def _check_group(user, group) -> None:
+    """First responsibilities are set by administrators, or by the leadership of the group."""
+    scope = user_scope(user)
+    if not scope.has_role(Role.ADMINISTRATOR, Role.GROUP_LEADERSHIP):
+        raise PermissionDenied(
+            _("Only administrators and the group's leadership assign first responsibilities.")
+        )
+    if not (scope.everything or group.pk in scope.group_ids):
+        raise PermissionDenied(_("This group is outside your responsibility."))
+
+
+@transaction.atomic
+def responsibility_assign(
+    *, user, group, area: str, campus=None, person: StaffMember
+) -> ResponsibilityAssignment:
+    """Name the first responsible person (第一责任人) for one area, group-wide (no campus) or on one
+    campus; replaces whoever held it (一岗双责: one person per area and place)."""
+    _check_group(user, group)
+    assignment = (
+        ResponsibilityAssignment.objects.select_for_update()
+        .filter(group=group, area=area, campus=campus)
+        .first()
+    ) or ResponsibilityAssignment(group=group, area=area, campus=campus)
+    assignment.person = person
+    assignment.full_clean()
+    assignment.save()
+    return assignment
