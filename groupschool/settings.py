@@ -202,5 +202,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
-    "rotations-advance-daily": {"task": "staff.tasks.rotations_advance_task", "schedule": crontab(hour=1, minute=0)},
+    "rotations-advance-daily": {
+        "task": "staff.tasks.rotations_advance_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }

@@ -18,7 +18,10 @@ def teacher(campuses):
     return StaffMemberFactory(home_campus=campuses["longxiang"])
 
 
-def propose(user, teacher, to_campus, start=D(2026, 9, 1), end=D(2029, 7, 31)):
+START, END = D(2026, 9, 1), D(2029, 7, 31)
+
+
+def propose(user, teacher, to_campus, start=START, end=END):
     return services.rotation_propose(
         user=user, staff=teacher, to_campus=to_campus, category="backbone", start_on=start, planned_end_on=end
     )
