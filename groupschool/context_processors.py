@@ -1,6 +1,63 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+#: The main menu: (label, [(label, url name), ...]). Entries whose URL does not exist are left out.
+MENU = [
+    (
+        _("Groups and campuses"),
+        [
+            (_("Education groups"), "campuses:group_list"),
+            (_("Campuses"), "campuses:campus_list"),
+            (_("Enrollment"), "campuses:enrollment_list"),
+            (_("Policy settings"), "campuses:policy"),
+        ],
+    ),
+    (
+        _("Staff"),
+        [
+            (_("Staff members"), "staff:member_list"),
+            (_("Staffing quotas"), "staff:quota_list"),
+        ],
+    ),
+    (
+        _("Exchange and development"),
+        [
+            (_("Rotations"), "staff:rotation_list"),
+            (_("Mentoring pairs"), "staff:mentorship_list"),
+            (_("Famous-teacher studios"), "staff:studio_list"),
+            (_("Research projects"), "staff:project_list"),
+            (_("Cross-campus activities"), "staff:activity_list"),
+        ],
+    ),
+    (
+        _("Leadership"),
+        [
+            (_("Leading group"), "staff:leading_group"),
+            (_("Posts and first responsibilities"), "staff:responsibilities"),
+        ],
+    ),
+]
+
+
+def _menu(path: str):
+    menu = []
+    for label, entries in MENU:
+        items = []
+        for item_label, name in entries:
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": item_label, "url": url, "active": path.startswith(url)})
+        if items:
+            menu.append({"label": label, "items": items, "active": any(i["active"] for i in items)})
+    return menu
 
 
 def portal(request):
-    """Values every page needs: the interface languages and the current user's roles."""
-    return {"PORTAL_LANGUAGES": settings.LANGUAGES}
+    """Values every page needs: the interface languages and the main menu."""
+    context = {"PORTAL_LANGUAGES": settings.LANGUAGES}
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        context["portal_menu"] = _menu(request.path)
+    return context
