@@ -37,6 +37,40 @@ MENU = [
             (_("Posts and first responsibilities"), "staff:responsibilities"),
         ],
     ),
+    (
+        _("Work plan"),
+        [
+            (_("Timeline"), "planning:timeline"),
+            (_("My work"), "planning:my_work"),
+            (_("Measures"), "planning:measure_list"),
+            (_("Sub-tasks"), "planning:subtask_list"),
+            (_("Progress reports"), "planning:report_list"),
+            (_("Documents register"), "planning:document_list"),
+            (_("Meetings"), "planning:meeting_list"),
+            (_("Notifications"), "planning:notification_list"),
+        ],
+    ),
+    (
+        _("Shared funds, assets and resources"),
+        [
+            (_("Funds by campus"), "sharing:funds"),
+            (_("Budgets"), "sharing:budget_list"),
+            (_("Allocations"), "sharing:allocation_list"),
+            (_("Spending"), "sharing:spending_list"),
+            (_("Reallocations"), "sharing:reallocation_list"),
+            (_("Asset register"), "sharing:asset_list"),
+            (_("Asset transfers"), "sharing:transfer_list"),
+            (_("Shared teaching resources"), "sharing:resource_list"),
+            (_("Resource sharing across campuses"), "sharing:resource_sharing"),
+            (_("Resource-sharing indicators"), "sharing:indicators"),
+        ],
+    ),
+    (
+        _("Assessment"),
+        [
+            (_("Assessment schemes"), "evaluation:scheme_list"),
+        ],
+    ),
 ]
 
 
@@ -57,7 +91,10 @@ def _menu(path: str):
 
 def portal(request):
     """Values every page needs: the interface languages and the main menu."""
-    context = {"PORTAL_LANGUAGES": settings.LANGUAGES}
+    context = {
+        "PORTAL_LANGUAGES": settings.LANGUAGES,
+        "LOCKOUT_MINUTES": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["portal_menu"] = _menu(request.path)
     return context

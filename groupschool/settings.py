@@ -50,16 +50,20 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "guardian",
     "import_export",
     "simple_history",
     "django_filters",
     "django_tables2",
+    "django_celery_beat",
     "groupschool",
     "campuses",
     "staff",
     "evaluation",
     "planning",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "groupschool.urls"
@@ -106,6 +113,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username from that address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -157,6 +166,9 @@ CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The beat schedule lives in the database (django-celery-beat), editable in the admin; the
+# entries of CELERY_BEAT_SCHEDULE below are copied there when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # import-export: every import runs in one transaction; a sheet with any bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -206,4 +218,44 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.tasks.rotations_advance_task",
         "schedule": crontab(hour=1, minute=0),
     },
+}
+
+# Login throttling (django-axes): repeated failures lock that username from that address for a
+# while (axes' own default never unlocks). The same user from another address still gets in.
+AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "groupschool.net.client_ip"
+#: How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy on every page: scripts only from the portal itself, never inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Health checks from the container or the load balancer speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- planning (issue 5): reminders of due and overdue measures, sub-tasks and documents ---
+# Days before a due date on which the people responsible are reminded, and days after it on
+# which an overdue item is recalled (the first day an item is found overdue always notifies).
+PLANNING_REMIND_DAYS_BEFORE = [int(d) for d in env_list("PLANNING_REMIND_DAYS_BEFORE", "7,1")]
+PLANNING_REMIND_DAYS_AFTER = [int(d) for d in env_list("PLANNING_REMIND_DAYS_AFTER", "1,7,30")]
+CELERY_BEAT_SCHEDULE["planning-reminders-daily"] = {
+    "task": "planning.tasks.planning_reminders_task",
+    "schedule": crontab(hour=7, minute=0),
 }
