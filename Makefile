@@ -18,12 +18,13 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_plan_data
 	DEBUG=$${DEBUG:-1} $(PY) manage.py create_demo_accounts
+	DEBUG=$${DEBUG:-1} $(PY) manage.py generate_demo --schools 5 --staff-per-campus 30 --seed 1
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install and run the whole suite (browser tests skip where no chromium is installed)
 test: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,22 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from .generic import scoped_queryset
+from .widgets import style_widgets
 
 
 class BootstrapMixin:
     def _style_widgets(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
+        style_widgets(self)
 
 
 class ScopedModelForm(BootstrapMixin, forms.ModelForm):

@@ -19,6 +19,7 @@ from django_tables2.export import ExportMixin
 
 from .exports import SafeTableExport
 from .scoping import user_scope
+from .widgets import style_widgets
 
 
 def scoped_queryset(model: type[Model], user) -> QuerySet:
@@ -60,6 +61,11 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     title = ""
     create_url_name: str | None = None
     create_roles: tuple[str, ...] = ()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        style_widgets(filterset.form)
+        return filterset
 
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}

@@ -119,3 +119,23 @@ def plan_data_load(path: Path = PLAN_FILE) -> dict[str, int]:
     for loader in SECTION_LOADERS:
         loader(data, counts)
     return dict(counts)
+
+
+# --- planning (issue 5): phases, milestones, measures and required documents of sections 三 and 四 ---
+def _load_planning(data: dict, counts: dict) -> None:
+    from planning.plan_data import plan_measures_load
+
+    plan_measures_load(data, counts)
+
+
+SECTION_LOADERS.append(_load_planning)
+
+
+# --- evaluation (issue 4): the plan's default assessment scheme, its six areas and indicators ---
+def _load_evaluation(data: dict, counts: dict) -> None:
+    from evaluation.plan_data import evaluation_scheme_load
+
+    evaluation_scheme_load(counts)
+
+
+SECTION_LOADERS.append(_load_evaluation)

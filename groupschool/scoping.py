@@ -93,7 +93,19 @@ class CampusScopedQuerySet(models.QuerySet):
         condition = Q()
         for lookup in self.model.campus_scope:
             condition |= Q(**{f"{lookup}__in": scope.campus_ids})
-        if len(self.model.campus_scope) == 1 and "__" not in self.model.campus_scope[0]:
+        if len(self.model.campus_scope) == 1 and not _is_many_valued(self.model, self.model.campus_scope[0]):
             return self.filter(condition)
         # Lookups through many-valued relations would repeat rows: filter by primary key.
         return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+
+
+def _is_many_valued(model, lookup: str) -> bool:
+    """Does the lookup cross a reverse foreign key or a many-to-many relation?"""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False

@@ -227,6 +227,7 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "groupschool.net.client_ip"
 #: How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use REMOTE_ADDR).
@@ -259,3 +260,7 @@ CELERY_BEAT_SCHEDULE["planning-reminders-daily"] = {
     "task": "planning.tasks.planning_reminders_task",
     "schedule": crontab(hour=7, minute=0),
 }
+
+if TESTING:
+    # Demo accounts are created in many tests: a fast hasher keeps the suite quick.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,1 +1,233 @@
 """django-tables2 tables of the staff app."""
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CrossCampusActivity,
+    Mentorship,
+    ResearchProject,
+    Rotation,
+    StaffingQuota,
+    StaffMember,
+    Studio,
+)
+
+# --- Staff members and rotations (helper "members") ---
+
+#: Bootstrap badge colour of each rotation status, shared by the list and the rotation page.
+ROTATION_STATUS_BADGES = {
+    Rotation.Status.PROPOSED: "text-bg-warning",
+    Rotation.Status.APPROVED: "text-bg-info",
+    Rotation.Status.ACTIVE: "text-bg-primary",
+    Rotation.Status.COMPLETED: "text-bg-success",
+    Rotation.Status.REJECTED: "text-bg-danger",
+    Rotation.Status.WITHDRAWN: "text-bg-secondary",
+}
+
+
+def rotation_status_badge(rotation: Rotation) -> str:
+    css = ROTATION_STATUS_BADGES.get(rotation.status, "text-bg-secondary")
+    return format_html('<span class="badge {}">{}</span>', css, rotation.get_status_display())
+
+
+def _yes_no(value) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
+class StaffTable(tables.Table):
+    name = tables.Column(linkify=("staff:member_detail", {"pk": tables.A("pk")}))
+    staff_number = tables.Column()
+    home_campus = tables.Column(order_by=("home_campus__name",))
+    subject = tables.Column()
+    professional_title = tables.Column()
+    post_type = tables.Column()
+    distinctions = tables.Column(verbose_name=_("distinctions"), empty_values=(), orderable=False)
+    is_active = tables.BooleanColumn()
+
+    class Meta:
+        model = StaffMember
+        fields = (
+            "name",
+            "staff_number",
+            "home_campus",
+            "subject",
+            "professional_title",
+            "post_type",
+            "distinctions",
+            "is_active",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No staff members match.")
+
+    def render_distinctions(self, record):
+        # `distinctions` is prefetched by the view: no query per row.
+        return format_html_join(
+            " ",
+            '<span class="badge text-bg-light border badge-distinction">{}</span>',
+            ((str(d),) for d in record.distinctions.all()),
+        )
+
+    def value_distinctions(self, record):
+        return "、".join(str(d) for d in record.distinctions.all())
+
+    def value_is_active(self, value):
+        return _yes_no(value)
+
+
+class RotationTable(tables.Table):
+    staff = tables.Column(
+        linkify=("staff:rotation_detail", {"pk": tables.A("pk")}), order_by=("staff__name",)
+    )
+    category = tables.Column()
+    route = tables.Column(
+        verbose_name=_("From → to"), accessor="from_campus", order_by=("from_campus__name", "to_campus__name")
+    )
+    start_on = tables.Column()
+    planned_end_on = tables.Column()
+    status = tables.Column()
+    decided_by = tables.Column(order_by=("decided_by__first_name", "decided_by__username"))
+
+    class Meta:
+        model = Rotation
+        fields = ("staff", "category", "route", "start_on", "planned_end_on", "status", "decided_by")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No rotations match.")
+
+    def render_route(self, record):
+        return format_html("{} → {}", record.from_campus.name, record.to_campus.name)
+
+    def value_route(self, record):
+        return f"{record.from_campus.name} → {record.to_campus.name}"
+
+    def render_status(self, record):
+        return rotation_status_badge(record)
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_decided_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_decided_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+
+# --- Mentoring, studios, projects, activities, quotas (helper "programmes") ---
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class MentorshipTable(tables.Table):
+    mentor = tables.Column(
+        linkify=("staff:mentorship_detail", {"pk": tables.A("pk")}), order_by=("mentor__name",)
+    )
+    mentee = tables.Column(order_by=("mentee__name",))
+    campus = tables.Column(order_by=("campus__name",))
+    start_on = tables.DateColumn(format="Y-m-d")
+    end_on = tables.DateColumn(format="Y-m-d")
+    status = tables.Column()
+
+    class Meta:
+        model = Mentorship
+        fields = ("mentor", "mentee", "campus", "start_on", "end_on", "status")
+        attrs = TABLE_ATTRS
+        empty_text = _("No mentoring pairs match.")
+
+
+class StudioTable(tables.Table):
+    name = tables.Column(linkify=("staff:studio_detail", {"pk": tables.A("pk")}))
+    leader = tables.Column(order_by=("leader__name",))
+    campus = tables.Column(order_by=("campus__name",))
+    subject = tables.Column()
+    level = tables.Column()
+    founded_on = tables.DateColumn(format="Y-m-d")
+    member_count = tables.Column(verbose_name=_("Members"))
+    project_count = tables.Column(verbose_name=_("Projects"))
+
+    class Meta:
+        model = Studio
+        fields = (
+            "name",
+            "leader",
+            "campus",
+            "subject",
+            "level",
+            "founded_on",
+            "member_count",
+            "project_count",
+        )
+        attrs = TABLE_ATTRS
+        empty_text = _("No studios match.")
+
+
+class ResearchProjectTable(tables.Table):
+    title = tables.Column(linkify=("staff:project_detail", {"pk": tables.A("pk")}))
+    code = tables.Column()
+    leader = tables.Column(order_by=("leader__name",))
+    campus = tables.Column(order_by=("campus__name",))
+    level = tables.Column()
+    status = tables.Column()
+    start_on = tables.DateColumn(format="Y-m-d")
+    end_on = tables.DateColumn(format="Y-m-d")
+    member_count = tables.Column(verbose_name=_("Members"))
+
+    class Meta:
+        model = ResearchProject
+        fields = (
+            "title",
+            "code",
+            "leader",
+            "campus",
+            "level",
+            "status",
+            "start_on",
+            "end_on",
+            "member_count",
+        )
+        attrs = TABLE_ATTRS
+        empty_text = _("No research projects match.")
+
+
+class ActivityTable(tables.Table):
+    held_on = tables.DateColumn(format="Y-m-d")
+    kind = tables.Column()
+    title = tables.Column(linkify=("staff:activity_detail", {"pk": tables.A("pk")}))
+    host_campus = tables.Column(order_by=("host_campus__name",))
+    # `campuses` is prefetched by the view: no query per row.
+    campuses = tables.ManyToManyColumn(verbose_name=_("Campuses taking part"), separator="、")
+    participant_count = tables.Column(verbose_name=_("Number of participants"))
+    hours = tables.Column()
+
+    class Meta:
+        model = CrossCampusActivity
+        fields = ("held_on", "kind", "title", "host_campus", "campuses", "participant_count", "hours")
+        attrs = TABLE_ATTRS
+        empty_text = _("No activities match.")
+
+
+class StaffingQuotaTable(tables.Table):
+    campus = tables.Column(order_by=("campus__name",))
+    year = tables.Column()
+    establishment_authorised = tables.Column(verbose_name=_("Establishment (编制): authorised"))
+    establishment_filled = tables.Column(verbose_name=_("Establishment: filled"))
+    establishment_open = tables.Column(verbose_name=_("Establishment: vacant"))
+    posts_authorised = tables.Column(verbose_name=_("Posts (岗位): authorised"))
+    posts_filled = tables.Column(verbose_name=_("Posts: filled"))
+    posts_open = tables.Column(verbose_name=_("Posts: vacant"))
+
+    class Meta:
+        model = StaffingQuota
+        fields = (
+            "campus",
+            "year",
+            "establishment_authorised",
+            "establishment_filled",
+            "establishment_open",
+            "posts_authorised",
+            "posts_filled",
+            "posts_open",
+        )
+        attrs = TABLE_ATTRS
+        empty_text = _("No staffing quotas match.")

@@ -1,1 +1,826 @@
 """Views of the staff app: thin, scoped through groupschool.generic."""
+
+import calendar
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from campuses.models import Campus, EducationGroup
+from groupschool import permissions
+from groupschool.generic import (
+    PortalCreateView,
+    PortalDetailView,
+    PortalListView,
+    PortalUpdateView,
+    RoleRequiredMixin,
+    ScopedFormMixin,
+)
+from groupschool.models import POLICY_RULES, policy_values
+from groupschool.roles import Role
+from groupschool.scoping import user_scope
+
+from . import services
+from .filters import (
+    ActivityFilterSet,
+    MentorshipFilterSet,
+    ResearchProjectFilterSet,
+    RotationFilterSet,
+    StaffFilterSet,
+    StaffingQuotaFilterSet,
+    StudioFilterSet,
+)
+from .forms import (
+    ActivityCreateForm,
+    MentorshipCreateForm,
+    MentorshipUpdateForm,
+    ResponsibilityForm,
+    RotationProposeForm,
+    StaffMemberForm,
+    responsibility_groups,
+)
+from .models import (
+    CrossCampusActivity,
+    Distinction,
+    LeadershipPost,
+    LeadingGroup,
+    LeadingGroupMembership,
+    Mentorship,
+    ResearchProject,
+    ResponsibilityArea,
+    ResponsibilityAssignment,
+    Rotation,
+    StaffingQuota,
+    StaffMember,
+    Studio,
+    StudioMembership,
+)
+from .selectors import rotation_figures
+from .tables import (
+    ActivityTable,
+    MentorshipTable,
+    ResearchProjectTable,
+    RotationTable,
+    StaffingQuotaTable,
+    StaffTable,
+    StudioTable,
+    rotation_status_badge,
+)
+
+# --- Staff members and rotations (helper "members") ---
+
+#: How many changes a record page shows, newest first.
+HISTORY_LIMIT = 50
+
+HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+def _display(field, value, related: dict):
+    """A history value as the page shows it: choice labels, names of related records."""
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        found = related.get(field.related_model, {}).get(value)
+        if found is None:
+            return _("#%(pk)s (deleted)") % {"pk": value}
+        if isinstance(found, AbstractBaseUser):
+            return getattr(found, "get_full_name", str)() or found.get_username()
+        return str(found)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def history_rows(record, *, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The record's change history, newest first: when, who, and each field's old → new value.
+
+    A fixed number of queries whatever the length of the history: one for the entries and their
+    users, then one per kind of related record named in a changed foreign key."""
+    entries = list(
+        record.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    fields = [f for f in record.history.model.tracked_fields if f.editable and not f.primary_key]
+    diffs, wanted = [], {}
+    for newer, older in zip(entries, [*entries[1:], None], strict=True):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            for field in fields:
+                old, new = getattr(older, field.attname), getattr(newer, field.attname)
+                if old != new:
+                    changes.append((field, old, new))
+                    if field.is_relation:
+                        wanted.setdefault(field.related_model, set()).update({old, new} - {None})
+        diffs.append((newer, changes))
+    related = {model: model._base_manager.in_bulk(ids) for model, ids in wanted.items()}
+    rows = []
+    for entry, changes in diffs[:limit]:
+        user = entry.history_user
+        rows.append(
+            {
+                "date": entry.history_date,
+                "user": (user.get_full_name() or user.get_username()) if user else None,
+                "action": HISTORY_TYPES.get(entry.history_type, entry.history_type),
+                "reason": entry.history_change_reason,
+                "changes": [
+                    {
+                        "name": field.name,
+                        "field": field.verbose_name,
+                        "old": _display(field, old, related),
+                        "new": _display(field, new, related),
+                    }
+                    for field, old, new in changes
+                ],
+            }
+        )
+    return rows
+
+
+class StaffMemberListView(PortalListView):
+    model = StaffMember
+    table_class = StaffTable
+    filterset_class = StaffFilterSet
+    related = ("home_campus",)
+    prefetch = (Prefetch("distinctions", queryset=Distinction.objects.order_by("kind", "level")),)
+    title = _("Staff")
+    export_name = "staff"
+    create_url_name = "staff:member_create"
+    create_roles = permissions.EDITOR_ROLES
+
+
+class StaffMemberDetailView(PortalDetailView):
+    """A person's page: profile, distinctions, rotations, mentoring, studios, projects,
+    activities and change history. Each list is one query, whatever its length."""
+
+    model = StaffMember
+    related = ("home_campus", "unit")
+    prefetch = (Prefetch("distinctions", queryset=Distinction.objects.order_by("kind", "level")),)
+    template_name = "staff/staffmember_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, member = self.request.user, self.object
+        rotations = list(
+            Rotation.objects.for_user(user)
+            .filter(staff=member)
+            .select_related("from_campus", "to_campus", "decided_by")
+        )
+        context.update(
+            can_edit=permissions.can_edit_campus_records(user),
+            can_propose_rotation=permissions.can_propose_rotation(user) and member.home_campus_id is not None,
+            rotations=[(rotation, rotation_status_badge(rotation)) for rotation in rotations],
+            mentees=list(
+                Mentorship.objects.for_user(user).filter(mentor=member).select_related("mentee", "campus")
+            ),
+            mentors=list(
+                Mentorship.objects.for_user(user).filter(mentee=member).select_related("mentor", "campus")
+            ),
+            studios=list(
+                Studio.objects.for_user(user)
+                .filter(Q(leader=member) | Q(memberships__member=member))
+                .select_related("campus", "leader")
+                .distinct()
+            ),
+            projects=list(
+                ResearchProject.objects.for_user(user)
+                .filter(Q(leader=member) | Q(members=member))
+                .select_related("campus", "leader")
+                .distinct()
+            ),
+            activities=list(
+                CrossCampusActivity.objects.for_user(user)
+                .filter(participants=member)
+                .select_related("host_campus")
+            ),
+            history=history_rows(member),
+        )
+        return context
+
+
+class StaffMemberCreateView(PortalCreateView):
+    model = StaffMember
+    form_class = StaffMemberForm
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("New staff member")
+    success_message = _("Staff member saved.")
+
+    def save_object(self, form):
+        return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("staff:member_detail", args=[self.object.pk])
+
+
+class StaffMemberUpdateView(PortalUpdateView):
+    model = StaffMember
+    form_class = StaffMemberForm
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("Edit staff member")
+    success_message = _("Staff member saved.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Edit %(name)s") % {"name": self.object.name}
+        return context
+
+    def save_object(self, form):
+        return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("staff:member_detail", args=[self.object.pk])
+
+
+class RotationListView(PortalListView):
+    model = Rotation
+    table_class = RotationTable
+    filterset_class = RotationFilterSet
+    related = ("staff", "from_campus", "to_campus", "decided_by")
+    title = _("Rotations")
+    export_name = "rotations"
+    create_url_name = "staff:rotation_create"
+    create_roles = permissions.EDITOR_ROLES
+    template_name = "staff/rotation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.GET.get(self.export_trigger_param):
+            # The exchange figures of the year being looked at (two queries, see the selector).
+            form = self.filterset.form
+            year = form.cleaned_data.get("year") if form.is_valid() else None
+            context["figures"] = rotation_figures(user=self.request.user, year=int(year) if year else None)
+        return context
+
+
+class RotationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
+    """Propose a rotation; the model's rules (two campuses, end after start, no overlap with a
+    live rotation) come back from the service onto the form's fields."""
+
+    form_class = RotationProposeForm
+    template_name = "portal/form.html"
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("Propose a rotation")
+    success_message = _("Rotation proposed: the personnel office decides on it.")
+
+    def get_initial(self):
+        return {"staff": self.request.GET.get("staff")}
+
+    def save_object(self, form):
+        data = form.cleaned_data
+        return services.rotation_propose(
+            user=self.request.user,
+            staff=data["staff"],
+            to_campus=data["to_campus"],
+            category=data["category"],
+            start_on=data["start_on"],
+            planned_end_on=data["planned_end_on"],
+            reason=data["reason"],
+        )
+
+    def get_success_url(self):
+        return reverse("staff:rotation_detail", args=[self.object.pk])
+
+
+class RotationDetailView(PortalDetailView):
+    model = Rotation
+    related = ("staff", "staff__home_campus", "from_campus", "to_campus", "proposed_by", "decided_by")
+    template_name = "staff/rotation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, rotation = self.request.user, self.object
+        status, decides = rotation.status, permissions.can_decide_rotation(user)
+        context.update(
+            status_badge=rotation_status_badge(rotation),
+            can_decide=decides and status == Rotation.Status.PROPOSED,
+            can_start=decides and status == Rotation.Status.APPROVED,
+            can_complete=decides and status == Rotation.Status.ACTIVE,
+            can_withdraw=(decides or (user.pk is not None and rotation.proposed_by_id == user.pk))
+            and status in (Rotation.Status.PROPOSED, Rotation.Status.APPROVED),
+            history=history_rows(rotation),
+        )
+        return context
+
+
+def _rotation_action(request, pk, action, done_message):
+    """Run one workflow step on a rotation in the user's scope (else 404). A refused role is a
+    403 (PermissionDenied from the service); a rule broken is a message on the rotation page."""
+    rotation = get_object_or_404(Rotation.objects.for_user(request.user), pk=pk)
+    try:
+        action(rotation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done_message)
+    return redirect("staff:rotation_detail", pk=rotation.pk)
+
+
+@require_POST
+def rotation_approve(request, pk):
+    note = request.POST.get("note", "").strip()
+    return _rotation_action(
+        request,
+        pk,
+        lambda rotation: services.rotation_approve(user=request.user, rotation=rotation, note=note),
+        _("Rotation approved."),
+    )
+
+
+@require_POST
+def rotation_reject(request, pk):
+    note = request.POST.get("note", "").strip()
+    return _rotation_action(
+        request,
+        pk,
+        lambda rotation: services.rotation_reject(user=request.user, rotation=rotation, note=note),
+        _("Rotation rejected."),
+    )
+
+
+@require_POST
+def rotation_withdraw(request, pk):
+    return _rotation_action(
+        request,
+        pk,
+        lambda rotation: services.rotation_withdraw(user=request.user, rotation=rotation),
+        _("Rotation withdrawn."),
+    )
+
+
+@require_POST
+def rotation_start(request, pk):
+    return _rotation_action(
+        request,
+        pk,
+        lambda rotation: services.rotation_start(user=request.user, rotation=rotation),
+        _("Rotation started."),
+    )
+
+
+@require_POST
+def rotation_complete(request, pk):
+    def complete(rotation):
+        ended_on = forms.DateField(required=False).clean(request.POST.get("ended_on", ""))
+        services.rotation_complete(user=request.user, rotation=rotation, ended_on=ended_on)
+
+    return _rotation_action(request, pk, complete, _("Rotation completed."))
+
+
+# --- Mentoring, studios, projects, activities, quotas, leadership (helper "programmes") ---
+
+
+def policy_rule(key: str) -> dict:
+    """A policy rule as shown next to the figure it drives: value in force, unit and source."""
+    rule = POLICY_RULES[key]
+    value = policy_values()[key]
+    return {
+        "label": rule.label,
+        "value": int(value) if value == value.to_integral_value() else value,
+        "unit": rule.unit,
+        "source": rule.source,
+    }
+
+
+def _covered(user, member) -> bool:
+    """May the user open this person's page (their home campus is in the user's scope)?"""
+    return member is not None and user_scope(user).covers_campus(member.home_campus_id)
+
+
+class MentorshipListView(PortalListView):
+    model = Mentorship
+    table_class = MentorshipTable
+    filterset_class = MentorshipFilterSet
+    related = ("mentor", "mentee", "campus")
+    template_name = "staff/mentorship_list.html"
+    title = _("Mentoring pairs")
+    export_name = "mentoring-pairs"
+    create_url_name = "staff:mentorship_create"
+    create_roles = permissions.EDITOR_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["policy"] = policy_rule("mentorship_months")
+        return context
+
+
+class MentorshipDetailView(PortalDetailView):
+    model = Mentorship
+    related = ("mentor__home_campus", "mentee__home_campus", "campus")
+    template_name = "staff/mentorship_detail.html"
+    context_object_name = "pair"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, pair = self.request.user, self.object
+        context.update(
+            can_edit=permissions.can_edit_campus_records(user),
+            mentor_link=_covered(user, pair.mentor),
+            mentee_link=_covered(user, pair.mentee),
+            policy=policy_rule("mentorship_months"),
+            history=history_rows(pair),
+        )
+        return context
+
+
+class MentorshipCreateView(PortalCreateView):
+    model = Mentorship
+    form_class = MentorshipCreateForm
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("New mentoring pair")
+    success_message = _("Mentoring pair saved.")
+
+    def get_initial(self):
+        # The pairing length is the bureau's setting (no national source): offered, not imposed.
+        months = int(policy_values()["mentorship_months"])
+        start = timezone.localdate()
+        total = start.month - 1 + months
+        year, month = start.year + total // 12, total % 12 + 1
+        same_day = datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return {"start_on": start, "end_on": same_day - datetime.timedelta(days=1)}
+
+    def save_object(self, form):
+        data = form.cleaned_data
+        return services.mentorship_create(
+            user=self.request.user,
+            mentor=data["mentor"],
+            mentee=data["mentee"],
+            campus=data["campus"],
+            start_on=data["start_on"],
+            end_on=data["end_on"],
+            goals=data["goals"],
+        )
+
+    def get_success_url(self):
+        return reverse("staff:mentorship_detail", args=[self.object.pk])
+
+
+class MentorshipUpdateView(PortalUpdateView):
+    model = Mentorship
+    form_class = MentorshipUpdateForm
+    related = ("mentor", "mentee", "campus")
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("Edit mentoring pair")
+    success_message = _("Mentoring pair saved.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Edit mentoring pair %(pair)s") % {"pair": self.object}
+        return context
+
+    def save_object(self, form):
+        data = form.cleaned_data
+        return services.mentorship_update(
+            user=self.request.user,
+            pair=self.object,
+            start_on=data["start_on"],
+            end_on=data["end_on"],
+            status=data["status"],
+            goals=data["goals"],
+            outcome=data["outcome"],
+        )
+
+    def get_success_url(self):
+        return reverse("staff:mentorship_detail", args=[self.object.pk])
+
+
+class StudioListView(PortalListView):
+    model = Studio
+    table_class = StudioTable
+    filterset_class = StudioFilterSet
+    related = ("leader", "campus")
+    title = _("Famous-teacher studios")
+    export_name = "studios"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                member_count=Count("memberships", distinct=True),
+                project_count=Count("projects", distinct=True),
+            )
+            .order_by("name")  # an aggregate drops Meta.ordering: keep pages stable
+        )
+
+
+class StudioDetailView(PortalDetailView):
+    model = Studio
+    related = ("leader__home_campus", "campus")
+    template_name = "staff/studio_detail.html"
+
+    def get_queryset(self):
+        projects = ResearchProject.objects.for_user(self.request.user).select_related("leader")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=StudioMembership.objects.select_related("member__home_campus").order_by(
+                        "joined_on", "member__name"
+                    ),
+                ),
+                Prefetch("projects", queryset=projects.order_by("-start_on", "title")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(history=history_rows(self.object))
+        return context
+
+
+class ResearchProjectListView(PortalListView):
+    model = ResearchProject
+    table_class = ResearchProjectTable
+    filterset_class = ResearchProjectFilterSet
+    related = ("leader", "campus")
+    title = _("Research projects")
+    export_name = "research-projects"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("-start_on", "title")
+        )
+
+
+class ResearchProjectDetailView(PortalDetailView):
+    model = ResearchProject
+    related = ("leader__home_campus", "campus", "studio")
+    prefetch = (Prefetch("members", queryset=StaffMember.objects.select_related("home_campus")),)
+    template_name = "staff/researchproject_detail.html"
+    context_object_name = "project"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(history=history_rows(self.object))
+        return context
+
+
+class ActivityListView(PortalListView):
+    model = CrossCampusActivity
+    table_class = ActivityTable
+    filterset_class = ActivityFilterSet
+    related = ("host_campus",)
+    prefetch = (Prefetch("campuses", queryset=Campus.objects.order_by("-is_core", "opened_on", "name")),)
+    title = _("Cross-campus activities")
+    export_name = "cross-campus-activities"
+    create_url_name = "staff:activity_create"
+    create_roles = permissions.EDITOR_ROLES
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(participant_count=Count("participants", distinct=True))
+            .order_by("-held_on", "pk")
+        )
+
+
+class ActivityDetailView(PortalDetailView):
+    model = CrossCampusActivity
+    related = ("host_campus",)
+    prefetch = (
+        Prefetch("campuses", queryset=Campus.objects.order_by("-is_core", "opened_on", "name")),
+        Prefetch("participants", queryset=StaffMember.objects.select_related("home_campus")),
+    )
+    template_name = "staff/activity_detail.html"
+    context_object_name = "activity"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = user_scope(self.request.user)
+        # A campus that joined another campus's activity sees its own people by name, the others
+        # as a count: people of another campus are that campus's records.
+        people = list(self.object.participants.all())
+        shown = [p for p in people if scope.covers_campus(p.home_campus_id)]
+        context.update(
+            participants=shown,
+            other_participants=len(people) - len(shown),
+            history=history_rows(self.object),
+        )
+        return context
+
+
+class ActivityCreateView(PortalCreateView):
+    model = CrossCampusActivity
+    form_class = ActivityCreateForm
+    allowed_roles = permissions.EDITOR_ROLES
+    title = _("New cross-campus activity")
+    success_message = _("Activity saved.")
+
+    def save_object(self, form):
+        data = form.cleaned_data
+        return services.activity_create(
+            user=self.request.user,
+            title=data["title"],
+            kind=data["kind"],
+            held_on=data["held_on"],
+            host_campus=data["host_campus"],
+            campuses=data["campuses"],
+            participants=data["participants"],
+            hours=data["hours"],
+            summary=data["summary"],
+        )
+
+    def get_success_url(self):
+        return reverse("staff:activity_detail", args=[self.object.pk])
+
+
+class StaffingQuotaListView(PortalListView):
+    model = StaffingQuota
+    table_class = StaffingQuotaTable
+    filterset_class = StaffingQuotaFilterSet
+    related = ("campus",)
+    title = _("Staffing quotas")
+    export_name = "staffing-quotas"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                establishment_open=ExpressionWrapper(
+                    F("establishment_authorised") - F("establishment_filled"), output_field=IntegerField()
+                ),
+                posts_open=ExpressionWrapper(
+                    F("posts_authorised") - F("posts_filled"), output_field=IntegerField()
+                ),
+            )
+        )
+
+
+#: The plan lists the leading group's 组长 first, then 副组长, then 成员.
+LEADING_ROLE_ORDER = Case(
+    *(When(role=role, then=Value(i)) for i, role in enumerate(LeadingGroupMembership.Role.values)),
+    output_field=IntegerField(),
+)
+
+
+class LeadingGroupView(TemplateView):
+    """领导小组 of the groups in the user's scope, as the plan names them, with its office."""
+
+    template_name = "staff/leadership_leading_group.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        memberships = LeadingGroupMembership.objects.select_related("person").order_by(
+            LEADING_ROLE_ORDER, "order", "pk"
+        )
+        leading_groups = (
+            LeadingGroup.objects.filter(group__in=EducationGroup.objects.for_user(self.request.user))
+            .select_related("group", "office_director")
+            .prefetch_related(Prefetch("memberships", queryset=memberships))
+            .order_by("group__name", "name")
+        )
+        rows = []
+        for leading_group in leading_groups:
+            by_role = {role: [] for role in LeadingGroupMembership.Role}
+            for membership in leading_group.memberships.all():
+                by_role[membership.role].append(membership.person)
+            rows.append(
+                {
+                    "leading_group": leading_group,
+                    "roles": [(role.label, by_role[role]) for role in LeadingGroupMembership.Role],
+                }
+            )
+        context.update(title=_("Leading group"), leading_groups=rows)
+        return context
+
+
+#: Who assigns first responsibilities: administrators and the group's own leadership.
+RESPONSIBILITY_ROLES = (Role.ADMINISTRATOR, Role.GROUP_LEADERSHIP)
+
+
+def _can_assign_responsibilities(user, group) -> bool:
+    scope = user_scope(user)
+    return scope.has_role(*RESPONSIBILITY_ROLES) and (scope.everything or group.pk in scope.group_ids)
+
+
+class ResponsibilitiesView(TemplateView):
+    """The group leadership posts and the first-responsibility matrix (第一责任人, 一岗双责):
+    the plan's seven areas by group-wide and each campus. A vice-principal sees the group-wide
+    column and their own campus's only."""
+
+    template_name = "staff/leadership_responsibilities.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        groups = list(
+            EducationGroup.objects.for_user(user)
+            .prefetch_related(
+                Prefetch("leadership_posts", queryset=LeadershipPost.objects.select_related("person")),
+                Prefetch(
+                    "responsibilities", queryset=ResponsibilityAssignment.objects.select_related("person")
+                ),
+            )
+            .order_by("name")
+        )
+        campuses_by_group: dict[int, list] = {}
+        for campus in (
+            Campus.objects.for_user(user)
+            .filter(school__group__in=[g.pk for g in groups])
+            .select_related("school", "executive_vice_principal")
+        ):
+            campuses_by_group.setdefault(campus.school.group_id, []).append(campus)
+        post_order = {post: i for i, post in enumerate(LeadershipPost.Post.values)}
+        blocks = []
+        for group in groups:
+            campuses = campuses_by_group.get(group.pk, [])
+            assigned = {(a.area, a.campus_id): a for a in group.responsibilities.all()}
+            columns = [None, *campuses]
+            blocks.append(
+                {
+                    "group": group,
+                    "posts": sorted(
+                        group.leadership_posts.all(),
+                        key=lambda p: (post_order[p.post], p.since or datetime.date.min),
+                    ),
+                    "campuses": campuses,
+                    "matrix": [
+                        (
+                            area.label,
+                            [
+                                {
+                                    "assignment": assigned.get((area.value, column.pk if column else None)),
+                                    "area": area.value,
+                                    "campus": column,
+                                }
+                                for column in columns
+                            ],
+                        )
+                        for area in ResponsibilityArea
+                    ],
+                    "can_assign": _can_assign_responsibilities(user, group),
+                }
+            )
+        context.update(title=_("Leadership and first responsibilities"), blocks=blocks)
+        return context
+
+
+class ResponsibilityFormView(RoleRequiredMixin, ScopedFormMixin, FormView):
+    """Name a first responsible person; administrators and the group's leadership only (403)."""
+
+    form_class = ResponsibilityForm
+    template_name = "portal/form.html"
+    allowed_roles = RESPONSIBILITY_ROLES
+    success_message = _("First responsible person saved.")
+    assignment = None
+
+    def save_object(self, form):
+        data = form.cleaned_data
+        return services.responsibility_assign(
+            user=self.request.user,
+            group=data["group"],
+            area=data["area"],
+            campus=data["campus"],
+            person=data["person"],
+        )
+
+    def get_success_url(self):
+        return reverse("staff:responsibilities")
+
+
+class ResponsibilityCreateView(ResponsibilityFormView):
+    title = _("Assign a first responsible person")
+
+    def get_initial(self):
+        return {
+            key: self.request.GET.get(key) for key in ("group", "area", "campus") if self.request.GET.get(key)
+        }
+
+
+class ResponsibilityUpdateView(ResponsibilityFormView):
+    title = _("Change the first responsible person")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and user_scope(request.user).has_role(*self.allowed_roles):
+            self.assignment = get_object_or_404(
+                ResponsibilityAssignment.objects.filter(group__in=responsibility_groups(request.user)),
+                pk=kwargs["pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["assignment"] = self.assignment
+        return kwargs

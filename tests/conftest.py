@@ -14,6 +14,17 @@ from groupschool.demo_accounts import demo_accounts_create
 from groupschool.plan_data import plan_data_load
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages made outside a request (services, models) are in English in tests, whatever
+    language an earlier test's request left active; pages still follow the request's language
+    (zh-hans by default), as LocaleMiddleware decides."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def plan(db):
     plan_data_load()

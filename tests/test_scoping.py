@@ -67,3 +67,10 @@ def test_scope_is_computed_once_per_user_object(teachers, vp_longxiang, django_a
     StaffMember.objects.for_user(vp_longxiang).count()
     with django_assert_num_queries(1):
         StaffMember.objects.for_user(vp_longxiang).count()
+
+
+def test_school_with_several_campuses_appears_once(campuses, principal, vp_longxiang):
+    from campuses.models import School
+
+    assert School.objects.for_user(principal).count() == 1
+    assert School.objects.for_user(vp_longxiang).count() == 1

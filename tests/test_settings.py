@@ -9,11 +9,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_settings_pass_check_deploy():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PYTEST_CURRENT_TEST"}}
-    env.update(DEBUG="0", SECRET_KEY="x" * 30 + "-a-long-random-production-secret", ALLOWED_HOSTS="portal.example.org")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="x" * 30 + "-a-long-random-production-secret",
+        ALLOWED_HOSTS="portal.example.org",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,0 +1,383 @@
+"""The computation of a scheme's results, set-based in the database.
+
+Rules (the same ones `tests/evaluation/reference.py` implements independently in plain Python):
+
+1. Cell (indicator × evaluatee, leaf indicators only): the evaluators' points aggregated by the
+   scheme's rule — the mean, or, with the trimmed mean and at least three evaluators, the mean
+   after dropping one highest and one lowest score (fewer than three: the plain mean). A cell a
+   lead evaluator confirmed with corrected points takes those points. A cell nobody scored has
+   no points and counts 0 in the total. Cells are rounded to 4 decimal places.
+2. Computed indicators take their points from the portal's data (see `computed_cells`), with
+   the derivation written next to them.
+3. Total: the sum over leaf cells of points × the indicator's weight, rounded to 4 places.
+4. Rank within the peer category: standard competition ranking ("1224") by total, highest
+   first; equal totals share a rank. Tie-break for the listing order (`position`): evaluatee
+   code, then id, ascending — deterministic, and it never changes a rank or a band.
+5. Percentile: the share of the peer category not ranked strictly ahead, 100 × (n − rank + 1) / n.
+6. Band, by rank share: 优秀 when (rank − 1) < n × excellent share, 良好 when (rank − 1) < n ×
+   (excellent + good share), both only with a total ≥ the pass floor; 合格 with a total ≥ the
+   floor; otherwise 不合格. By thresholds: total ≥ excellent_from, ≥ good_from, ≥ pass floor.
+
+Two INSERT … SELECT statements (aggregates, then window functions) write a run's rows; the
+scheme's pointer to its current run switches in one transaction at the end, so a run's results
+become visible all at once and a failed run leaves the previous results in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ComputationRun, Evaluatee, Indicator, Result, ResultIndicator, Scheme, TargetKind
+
+logger = logging.getLogger(__name__)
+
+FOUR_PLACES = Decimal("0.0001")
+
+_CELLS_SQL = """
+INSERT INTO evaluation_resultindicator (run_id, evaluatee_id, indicator_id, points, evaluators, derivation)
+SELECT %s, e.id, i.id,
+       CASE WHEN r.points IS NOT NULL THEN r.points ELSE a.agg END,
+       COALESCE(a.n, 0),
+       CASE WHEN r.id IS NULL THEN '' ELSE %s || r.reason END
+FROM evaluation_evaluatee e
+CROSS JOIN evaluation_indicator i
+LEFT JOIN (
+    SELECT s.evaluatee_id, s.indicator_id, COUNT(*) AS n,
+           ROUND(CASE WHEN %s = 1 AND COUNT(*) >= 3
+                      THEN (SUM(s.points) - MAX(s.points) - MIN(s.points)) * 1.0 / (COUNT(*) - 2)
+                      ELSE SUM(s.points) * 1.0 / COUNT(*) END, 4) AS agg
+    FROM evaluation_score s
+    JOIN evaluation_indicator si ON si.id = s.indicator_id
+    WHERE si.scheme_id = %s
+    GROUP BY s.evaluatee_id, s.indicator_id
+) a ON a.evaluatee_id = e.id AND a.indicator_id = i.id
+LEFT JOIN evaluation_cellreview r ON r.evaluatee_id = e.id AND r.indicator_id = i.id
+WHERE e.scheme_id = %s AND i.scheme_id = %s AND i.kind = 'scored'
+  AND NOT EXISTS (SELECT 1 FROM evaluation_indicator c WHERE c.parent_id = i.id)
+"""
+
+_RESULTS_SQL = """
+INSERT INTO evaluation_result (run_id, evaluatee_id, total, rank, position, peer_size, percentile, band)
+SELECT %s, ranked.evaluatee_id, ranked.total, ranked.rnk, ranked.pos, ranked.n,
+       ROUND(100.0 * (ranked.n - ranked.rnk + 1) / ranked.n, 2),
+       {band}
+FROM (
+    SELECT t.evaluatee_id, t.total,
+           RANK() OVER (PARTITION BY t.peer ORDER BY t.total DESC) AS rnk,
+           ROW_NUMBER() OVER (PARTITION BY t.peer
+                              ORDER BY t.total DESC, t.code ASC, t.evaluatee_id ASC) AS pos,
+           COUNT(*) OVER (PARTITION BY t.peer) AS n
+    FROM (
+        SELECT e.id AS evaluatee_id, e.code AS code, e.peer_category_id AS peer,
+               ROUND(COALESCE(SUM(ri.points * i.weight), 0), 4) AS total
+        FROM evaluation_evaluatee e
+        LEFT JOIN evaluation_resultindicator ri ON ri.evaluatee_id = e.id AND ri.run_id = %s
+        LEFT JOIN evaluation_indicator i ON i.id = ri.indicator_id
+        WHERE e.scheme_id = %s
+        GROUP BY e.id, e.code, e.peer_category_id
+    ) t
+) ranked
+"""
+
+_BAND_BY_RANK = """CASE
+    WHEN ranked.total >= %s AND (ranked.rnk - 1) * 100.0 < ranked.n * %s THEN 'excellent'
+    WHEN ranked.total >= %s AND (ranked.rnk - 1) * 100.0 < ranked.n * %s THEN 'good'
+    WHEN ranked.total >= %s THEN 'pass'
+    ELSE 'fail' END"""
+
+_BAND_BY_THRESHOLDS = """CASE
+    WHEN ranked.total >= %s THEN 'excellent'
+    WHEN ranked.total >= %s THEN 'good'
+    WHEN ranked.total >= %s THEN 'pass'
+    ELSE 'fail' END"""
+
+
+def _band_sql(scheme: Scheme) -> tuple[str, list[float]]:
+    # Floats, not Decimals: SQLite would compare a number with Decimal's text form.
+    floor = float(scheme.pass_floor)
+    if scheme.band_method == Scheme.BandMethod.THRESHOLDS:
+        return _BAND_BY_THRESHOLDS, [float(scheme.excellent_from), float(scheme.good_from), floor]
+    excellent = float(scheme.excellent_share)
+    good = float(scheme.excellent_share + scheme.good_share)
+    return _BAND_BY_RANK, [floor, excellent, floor, good, floor]
+
+
+def _progress(run: ComputationRun, percent: int, **fields) -> None:
+    ComputationRun.objects.filter(pk=run.pk).update(progress=percent, **fields)
+
+
+def run_compute(run: ComputationRun) -> ComputationRun:
+    """Compute the run's results and make them the scheme's current results.
+
+    Idempotent: a run that already succeeded is left alone; a retried run (worker lost)
+    starts again from nothing. Queries do not grow with the number of evaluatees."""
+    run.refresh_from_db()
+    if run.status == ComputationRun.Status.SUCCEEDED:
+        return run
+    scheme = Scheme.objects.get(pk=run.scheme_id)
+    started = timezone.now()
+    _progress(run, 5, status=ComputationRun.Status.RUNNING, started_at=started, error="")
+    try:
+        ResultIndicator.objects.filter(run=run).delete()
+        Result.objects.filter(run=run).delete()
+        trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
+        reviewed = _("Confirmed by the lead evaluator: ")
+        with connection.cursor() as cursor:
+            cursor.execute(_CELLS_SQL, [run.pk, reviewed, trim, scheme.pk, scheme.pk, scheme.pk])
+        _progress(run, 40)
+        ResultIndicator.objects.bulk_create(computed_cells(scheme, run), batch_size=2000)
+        _progress(run, 70)
+        band, band_params = _band_sql(scheme)
+        with connection.cursor() as cursor:
+            cursor.execute(_RESULTS_SQL.format(band=band), [run.pk, *band_params, run.pk, scheme.pk])
+        evaluatees = Result.objects.filter(run=run).count()
+        _progress(run, 95)
+        with transaction.atomic():
+            # The switch: the scheme's results change in one step.
+            locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+            newer_score_edits = locked.results_stale and _edited_since(locked, started)
+            Scheme.objects.filter(pk=scheme.pk).update(current_run=run, results_stale=newer_score_edits)
+            ComputationRun.objects.filter(pk=run.pk).update(
+                status=ComputationRun.Status.SUCCEEDED,
+                progress=100,
+                finished_at=timezone.now(),
+                evaluatees=evaluatees,
+            )
+    except Exception as exc:
+        logger.exception("Computation run %s failed", run.pk)
+        ResultIndicator.objects.filter(run=run).delete()
+        Result.objects.filter(run=run).delete()
+        ComputationRun.objects.filter(pk=run.pk).update(
+            status=ComputationRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _edited_since(scheme: Scheme, moment) -> bool:
+    """Whether scores changed after the run started (its results are then already stale)."""
+    from .models import Score
+
+    return Score.objects.filter(indicator__scheme=scheme, updated_at__gt=moment).exists()
+
+
+# --- Computed indicators -------------------------------------------------------------------
+
+
+@dataclass
+class _CampusData:
+    eligible: int = 0
+    exchanged: int = 0
+    backbone_exchanged: int = 0
+    teachers: int = 0
+    mentorships: int = 0
+    pupils: int = 0
+    measured_classes: int = 0
+    big_classes: int = 0
+    establishment_authorised: int = 0
+    establishment_filled: int = 0
+    has_enrollment: bool = False
+
+
+class _System:
+    """A caller that sees every campus, for selectors that take a user: the computation runs
+    for the whole scheme, whoever asked for it."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self):
+        from groupschool.roles import Role
+        from groupschool.scoping import UserScope
+
+        self._portal_scope = UserScope(True, frozenset(), frozenset(), frozenset({Role.ADMINISTRATOR}))
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _ratio_points(max_points: Decimal, value: Decimal | None, target: Decimal) -> Decimal:
+    if value is None or not target:
+        return Decimal(0)
+    return _q(max_points * min(Decimal(1), value / target))
+
+
+def _campus_data(scheme: Scheme, campus_ids: set[int]) -> dict[int, _CampusData]:
+    """Every figure the computed indicators need, for all campuses at once (constant queries)."""
+    from campuses.selectors import enrollment_figures
+    from staff.models import StaffingQuota
+    from staff.selectors import rotation_figures, staff_figures
+
+    data = {campus_id: _CampusData() for campus_id in campus_ids}
+    if not campus_ids:
+        return data
+    for row in rotation_figures(user=_System(), year=scheme.year, campus_ids=campus_ids).rows:
+        d = data[row.campus_id]
+        d.eligible, d.exchanged, d.backbone_exchanged = row.eligible, row.exchanged, row.backbone_exchanged
+    for campus_id, fig in staff_figures(campus_ids=campus_ids).items():
+        data[campus_id].teachers, data[campus_id].mentorships = fig.teachers, fig.mentorships
+    for campus_id, fig in enrollment_figures(campus_ids=campus_ids).items():
+        d = data[campus_id]
+        d.pupils, d.measured_classes, d.big_classes = fig.pupils, fig.measured_classes, fig.big_classes
+        d.has_enrollment = True
+    for quota in StaffingQuota.objects.filter(campus_id__in=campus_ids, year=scheme.year):
+        d = data[quota.campus_id]
+        d.establishment_authorised = quota.establishment_authorised
+        d.establishment_filled = quota.establishment_filled
+    return data
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) * 100 / Decimal(whole) if whole else None
+
+
+def _fmt(value: Decimal | None, places: str = "0.1") -> str:
+    return "—" if value is None else str(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: dict) -> tuple[Decimal, str]:
+    """Points of one computed indicator for an evaluatee made of `campuses`, and how."""
+    max_points = indicator.max_points
+    total = _CampusData()
+    for d in campuses:
+        for name in (
+            "eligible",
+            "exchanged",
+            "backbone_exchanged",
+            "teachers",
+            "mentorships",
+            "pupils",
+            "measured_classes",
+            "big_classes",
+            "establishment_authorised",
+            "establishment_filled",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(d, name))
+    kind = Indicator.Computation
+    if not campuses:
+        return Decimal(0), _("No campus data applies to this evaluatee: 0 points.")
+    if indicator.computation == kind.ROTATION_RATIO:
+        target = indicator.target_value or policy["rotation_share_target"]
+        value = _pct(total.exchanged, total.eligible)
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(exchanged)s exchanged of %(eligible)s eligible teachers = %(value)s %%; target %(target)s %%; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"exchanged": total.exchanged, "eligible": total.eligible}
+    elif indicator.computation == kind.BACKBONE_ROTATED:
+        target = indicator.target_value or policy["rotation_backbone_share_target"]
+        value = _pct(total.backbone_exchanged, total.exchanged)
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(backbone)s backbone teachers among %(exchanged)s exchanged = %(value)s %%; "
+            "target %(target)s %%; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"backbone": total.backbone_exchanged, "exchanged": total.exchanged}
+    elif indicator.computation == kind.BIG_CLASS_SHARE:
+        target = Decimal(100)
+        value = _pct(total.big_classes, total.measured_classes)
+        points = Decimal(0) if value is None else _q(max_points * (1 - value / 100))
+        text = _(
+            "%(big)s big classes (大班额) of %(classes)s = %(value)s %%; "
+            "points = %(max)s × (1 − %(value)s %%) = %(points)s."
+        )
+        args = {"big": total.big_classes, "classes": total.measured_classes}
+    elif indicator.computation == kind.MENTORING_PER_100:
+        # No national source sets this target: the bureau's to set (10 pairs per 100 teachers).
+        target = indicator.target_value or Decimal(10)
+        value = Decimal(total.mentorships) * 100 / total.teachers if total.teachers else None
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(pairs)s mentoring pairs for %(teachers)s teachers = %(value)s per 100; target %(target)s; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"pairs": total.mentorships, "teachers": total.teachers}
+    elif indicator.computation == kind.QUOTA_FILLED:
+        target = indicator.target_value or Decimal(100)
+        value = _pct(total.establishment_filled, total.establishment_authorised)
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(filled)s of %(authorised)s established posts filled = %(value)s %%; target %(target)s %%; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"filled": total.establishment_filled, "authorised": total.establishment_authorised}
+    elif indicator.computation == kind.BALANCE_CV:
+        # 优质均衡 rules: 差异系数 at most 0.50 (primary) / 0.45 (junior secondary).
+        target = indicator.target_value or Decimal("0.50")
+        ratios = [Decimal(d.pupils) / d.teachers for d in campuses if d.teachers and d.has_enrollment]
+        if len(ratios) < 2:
+            return max_points, _("One campus only: nothing to balance; full points.")
+        mean = statistics.fmean(float(r) for r in ratios)
+        cv = Decimal(str(statistics.pstdev(float(r) for r in ratios) / mean)) if mean else Decimal(0)
+        value = cv
+        if cv <= target:
+            points = max_points
+        else:
+            points = _q(max_points * max(Decimal(0), 1 - (cv - target) / target))
+        text = _(
+            "Pupils per teacher on %(n)s campuses: coefficient of variation %(value)s; at most %(target)s "
+            "earns full points, falling to 0 at twice that; points = %(points)s."
+        )
+        args = {"n": len(ratios)}
+        return points, text % {**args, "value": _fmt(value, "0.001"), "target": target, "points": points}
+    else:
+        return Decimal(0), _("Unknown computation: 0 points.")
+    return points, text % {
+        **args,
+        "value": _fmt(value),
+        "target": target,
+        "max": max_points,
+        "points": points,
+    }
+
+
+def computed_cells(scheme: Scheme, run: ComputationRun) -> list[ResultIndicator]:
+    """ResultIndicator rows of the scheme's computed leaf indicators (constant queries)."""
+    from campuses.models import Campus
+    from groupschool.models import policy_values
+
+    indicators = list(
+        Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.COMPUTED, children__isnull=True)
+    )
+    if not indicators:
+        return []
+    evaluatees = list(Evaluatee.objects.filter(scheme=scheme).values("pk", "school_id", "campus_id"))
+    campuses_of: dict[int, list[int]] = defaultdict(list)
+    if scheme.target_kind == TargetKind.SCHOOLS:
+        by_school = defaultdict(list)
+        school_ids = {e["school_id"] for e in evaluatees}
+        for pk, school_id in Campus.objects.filter(school_id__in=school_ids).values_list("pk", "school_id"):
+            by_school[school_id].append(pk)
+        for e in evaluatees:
+            campuses_of[e["pk"]] = by_school[e["school_id"]]
+    elif scheme.target_kind == TargetKind.CAMPUSES:
+        for e in evaluatees:
+            campuses_of[e["pk"]] = [e["campus_id"]]
+    all_ids = {pk for ids in campuses_of.values() for pk in ids}
+    data = _campus_data(scheme, all_ids)
+    policy = policy_values()
+    rows = []
+    for e in evaluatees:
+        campus_data = [data[pk] for pk in campuses_of.get(e["pk"], [])]
+        for indicator in indicators:
+            points, derivation = indicator_points(indicator, campus_data, policy)
+            rows.append(
+                ResultIndicator(
+                    run=run, evaluatee_id=e["pk"], indicator=indicator, points=points, derivation=derivation
+                )
+            )
+    return rows

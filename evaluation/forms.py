@@ -1,0 +1,94 @@
+"""Forms of the assessment app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groupschool.forms import PortalForm, ScopedModelForm
+
+from .models import Indicator, Scheme
+
+
+class SchemeForm(ScopedModelForm):
+    class Meta:
+        model = Scheme
+        fields = (
+            "name",
+            "year",
+            "target_kind",
+            "group",
+            "description",
+            "aggregation",
+            "band_method",
+            "excellent_share",
+            "good_share",
+            "pass_floor",
+            "excellent_from",
+            "good_from",
+            "reconcile_tolerance",
+            "appeal_days",
+            "lead_evaluator",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from groupschool.roles import Role
+
+        self.fields["lead_evaluator"].queryset = (
+            get_user_model().objects.filter(groups__name__in=[Role.EVALUATOR, Role.BUREAU]).distinct()
+        )
+
+
+class CellConfirmForm(PortalForm):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    evaluatee = forms.IntegerField(widget=forms.HiddenInput)
+    points = forms.CharField(
+        label=_("corrected points"),
+        required=False,
+        help_text=_("Leave empty to confirm the evaluators' aggregate."),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvidenceForm(PortalForm):
+    indicator = forms.ModelChoiceField(
+        label=_("indicator"), queryset=Indicator.objects.none(), required=False
+    )
+    file = forms.FileField(label=_("file"))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(scheme=scheme).order_by("order", "code")
+
+
+class AppealForm(PortalForm):
+    indicator = forms.ModelChoiceField(label=_("indicator"), queryset=Indicator.objects.none())
+    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("evidence file"), required=False)
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            scheme=scheme, children__isnull=True
+        ).order_by("order", "code")
+
+
+class AppealDecisionForm(PortalForm):
+    accept = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("1", _("Accept")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+    )
+    corrected_points = forms.CharField(label=_("corrected points"), required=False)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublishForm(PortalForm):
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a new version of results already published."),
+    )

@@ -1,0 +1,684 @@
+"""Assessment and ranking (考核评价): schemes, indicators, scores, computed results, publication.
+
+A `Scheme` (考核方案) evaluates one kind of target — schools among their peers (一校三区作为一个
+整体: a school is the legal entity, so a unified group's campuses are ranked as one whole),
+the campuses of one group, or the staff of one group — against a tree of `Indicator`s.
+Evaluators enter one `Score` per indicator × evaluatee; a `ComputationRun` aggregates them into
+`ResultIndicator` and `Result` rows in the database; the scheme points at its current run, so a
+run's results become visible all at once. Publishing freezes a `PublishedSnapshot`; an
+`Appeal` (复核) accepted after publication leads to a new snapshot version, never a silent change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from groupschool.scoping import CampusScopedQuerySet
+
+
+class TargetKind(models.TextChoices):
+    SCHOOLS = "schools", _("Schools ranked among their peers")
+    CAMPUSES = "campuses", _("Campuses of one group")
+    STAFF = "staff", _("Staff of one group")
+
+
+class Band(models.TextChoices):
+    """等次, best first."""
+
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    GOOD = "good", _("Good (良好)")
+    PASS = "pass", _("Pass (合格)")
+    FAIL = "fail", _("Fail (不合格)")
+
+
+BAND_ORDER = [Band.EXCELLENT, Band.GOOD, Band.PASS, Band.FAIL]
+
+
+class Scheme(models.Model):
+    """考核方案: what is assessed in one year, how scores are aggregated and banded.
+
+    Bands by rank share: an evaluatee is 优秀 when fewer than `excellent_share` % of its peer
+    category rank strictly ahead of it, 良好 when fewer than `excellent_share + good_share` %
+    do; every band above 不合格 also needs a total of at least `pass_floor`. Tied evaluatees
+    share a rank, so they always share a band. Bands by thresholds: the total alone decides.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for scoring")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    class Aggregation(models.TextChoices):
+        MEAN = "mean", _("Mean of evaluators")
+        TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (drop one highest and one lowest from 3 evaluators)")
+
+    class BandMethod(models.TextChoices):
+        RANK_SHARE = "rank_share", _("By rank share within the peer category")
+        THRESHOLDS = "thresholds", _("By score thresholds")
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    target_kind = models.CharField(_("assesses"), max_length=20, choices=TargetKind.choices)
+    group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schemes",
+        help_text=_("For internal assessments of a group's campuses or staff."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    aggregation = models.CharField(
+        _("aggregation of evaluators"),
+        max_length=20,
+        choices=Aggregation.choices,
+        default=Aggregation.TRIMMED_MEAN,
+    )
+    band_method = models.CharField(
+        _("grade bands"), max_length=20, choices=BandMethod.choices, default=BandMethod.RANK_SHARE
+    )
+    excellent_share = models.DecimalField(
+        _("excellent: top share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    good_share = models.DecimalField(
+        _("good: next share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    pass_floor = models.DecimalField(
+        _("pass: floor score"), max_digits=8, decimal_places=2, default=Decimal("60")
+    )
+    excellent_from = models.DecimalField(
+        _("excellent from (points)"), max_digits=8, decimal_places=2, default=Decimal("90")
+    )
+    good_from = models.DecimalField(
+        _("good from (points)"), max_digits=8, decimal_places=2, default=Decimal("75")
+    )
+    reconcile_tolerance = models.DecimalField(
+        _("reconciliation tolerance (percent of the indicator's maximum)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Evaluators' points for one cell further apart than this are flagged for the lead."),
+    )
+    appeal_days = models.PositiveSmallIntegerField(_("appeal window (days after publication)"), default=10)
+    lead_evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead evaluator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    current_run = models.ForeignKey(
+        "ComputationRun",
+        verbose_name=_("current results"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    results_stale = models.BooleanField(_("results out of date"), default=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="scheme_unique_name_per_year",
+                violation_error_message=_("A scheme of this name already exists for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_share__lte=Decimal("100") - models.F("good_share")),
+                name="scheme_band_shares_within_100",
+                violation_error_message=_("The excellent and good shares together cannot exceed 100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.target_kind in (TargetKind.CAMPUSES, TargetKind.STAFF) and not self.group_id:
+            errors["group"] = _("An internal assessment names the group whose campuses or staff it assesses.")
+        if (
+            self.excellent_share is not None
+            and self.good_share is not None
+            and self.excellent_share + self.good_share > 100
+        ):
+            errors["good_share"] = _("The excellent and good shares together cannot exceed 100 %.")
+        if (
+            self.band_method == self.BandMethod.THRESHOLDS
+            and None not in (self.excellent_from, self.good_from, self.pass_floor)
+            and not (self.excellent_from >= self.good_from >= self.pass_floor)
+        ):
+            errors["good_from"] = _("Thresholds must go down: excellent ≥ good ≥ pass floor.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(models.Model):
+    """一级/二级指标. Leaves carry points; a parent's points are the sum of its children's.
+
+    An evaluatee's total is the sum over leaves of points × weight. A leaf is scored by
+    evaluators or computed from the portal's data (`computation`), with a derivation text.
+    """
+
+    class Kind(models.TextChoices):
+        SCORED = "scored", _("Scored by evaluators")
+        COMPUTED = "computed", _("Computed from the portal's data")
+
+    class Computation(models.TextChoices):
+        ROTATION_RATIO = "rotation_ratio", _("Teacher-rotation ratio against its target")
+        BACKBONE_ROTATED = "backbone_rotated", _("Backbone teachers among those rotated, against target")
+        BIG_CLASS_SHARE = "big_class_share", _("Share of big classes (大班额), fewer is better")
+        MENTORING_PER_100 = "mentoring_per_100", _("Mentoring pairs per 100 teachers, against target")
+        QUOTA_FILLED = "quota_filled", _("Staffing establishment filled")
+        BALANCE_CV = (
+            "balance_cv",
+            _("Balance among campuses: coefficient of variation (差异系数) of pupils per teacher"),
+        )
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("first-level indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Points count towards the total multiplied by this weight."),
+    )
+    guidance = models.TextField(_("guidance"), blank=True)
+    evidence_requirement = models.TextField(_("evidence required"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCORED)
+    computation = models.CharField(_("computation"), max_length=30, choices=Computation.choices, blank=True)
+    target_value = models.DecimalField(
+        _("target"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For computed indicators: the figure that earns full points (empty: the policy setting)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["scheme", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="indicator_code_unique_in_scheme",
+                violation_error_message=_("This scheme already has an indicator with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="scored", computation="") | Q(kind="computed") & ~Q(computation=""),
+                name="indicator_computation_iff_computed",
+                violation_error_message=_("A computed indicator names its computation; a scored one none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.COMPUTED and not self.computation:
+            errors["computation"] = _("Choose how this indicator is computed.")
+        if self.kind == self.Kind.SCORED and self.computation:
+            errors["computation"] = _("A scored indicator has no computation.")
+        if self.parent_id and self.parent.scheme_id != self.scheme_id:
+            errors["parent"] = _("The first-level indicator must belong to the same scheme.")
+        if self.parent_id and self.parent.parent_id:
+            errors["parent"] = _("Indicators have two levels: choose a first-level indicator.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EvaluateeQuerySet(CampusScopedQuerySet):
+    pass
+
+
+class Evaluatee(models.Model):
+    """Who is assessed in a scheme: a school (all its campuses as one whole), a campus or a
+    staff member — exactly one of them, by the scheme's target kind. Evaluatees of one peer
+    category are ranked together (none: all of the scheme's evaluatees together)."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="evaluatees"
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    school = models.ForeignKey(
+        "campuses.School",
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    peer_category = models.ForeignKey(
+        "campuses.PeerCategory",
+        verbose_name=_("peer category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = EvaluateeQuerySet.as_manager()
+    campus_scope = ("school__campuses", "campus", "staff__home_campus")
+
+    class Meta:
+        verbose_name = _("evaluatee")
+        verbose_name_plural = _("evaluatees")
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="evaluatee_code_unique_in_scheme",
+                violation_error_message=_("This scheme already has an evaluatee with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, campus__isnull=True, staff__isnull=True)
+                | Q(school__isnull=True, campus__isnull=False, staff__isnull=True)
+                | Q(school__isnull=True, campus__isnull=True, staff__isnull=False),
+                name="evaluatee_exactly_one_target",
+                violation_error_message=_("An evaluatee is exactly one school, campus or staff member."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoreQuerySet(CampusScopedQuerySet):
+    pass
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"evaluation/evidence/{filename}"
+
+
+class Score(models.Model):
+    """One evaluator's points for one indicator of one evaluatee.
+
+    `version` counts saves: a save carrying an older version than the row's is refused
+    (optimistic concurrency), so two evaluators never silently overwrite each other.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="scores"
+    )
+    evaluatee = models.ForeignKey(
+        Evaluatee, verbose_name=_("evaluatee"), on_delete=models.CASCADE, related_name="scores"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.DecimalField(
+        _("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ScoreQuerySet.as_manager()
+    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["indicator", "evaluatee", "evaluator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "evaluatee", "evaluator"],
+                name="score_unique_per_cell_and_evaluator",
+                violation_error_message=_("This evaluator already scored this indicator for this evaluatee."),
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0),
+                name="score_points_not_negative",
+                violation_error_message=_("Points cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["evaluatee", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.evaluatee}: {self.points}"
+
+    def clean(self):
+        if (
+            self.points is not None
+            and self.indicator_id
+            and not (0 <= self.points <= self.indicator.max_points)
+        ):
+            raise ValidationError(
+                {
+                    "points": _("Points must be between 0 and %(max)s for %(code)s.")
+                    % {"max": self.indicator.max_points, "code": self.indicator.code}
+                }
+            )
+
+
+class CellReview(models.Model):
+    """A lead evaluator's confirmation or correction of one cell (indicator × evaluatee),
+    with the reason: needed where evaluators disagree by more than the scheme's tolerance;
+    an accepted appeal records its correction here too. `points`, when set, replaces the
+    aggregate of evaluators for that cell."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    evaluatee = models.ForeignKey(
+        Evaluatee, verbose_name=_("evaluatee"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    points = models.DecimalField(
+        _("corrected points"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    reason = models.TextField(_("reason"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("confirmed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+
+    class Meta:
+        verbose_name = _("cell review")
+        verbose_name_plural = _("cell reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "evaluatee"], name="cell_review_unique_per_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.evaluatee}"
+
+
+class Evidence(models.Model):
+    """Self-assessment evidence an evaluatee's leadership uploads for an indicator."""
+
+    evaluatee = models.ForeignKey(
+        Evaluatee, verbose_name=_("evaluatee"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="evaluation/self-assessment/")
+    note = models.TextField(_("note"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+
+    class Meta:
+        verbose_name = _("self-assessment evidence")
+        verbose_name_plural = _("self-assessment evidence")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class ComputationRun(models.Model):
+    """One computation of a scheme's results: its job state and progress live here, so the
+    browser can show them whatever runs the job (a Celery worker or the shell)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="runs"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    evaluatees = models.PositiveIntegerField(_("evaluatees"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("computation run")
+        verbose_name_plural = _("computation runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} #{self.pk}"
+
+
+class ResultIndicator(models.Model):
+    """An evaluatee's points for one leaf indicator in one run (immutable: each run writes its
+    own rows in bulk, so they carry no change history; a run is the history)."""
+
+    run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="cells")
+    evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=4, null=True)
+    evaluators = models.PositiveIntegerField(_("evaluators"), default=0)
+    derivation = models.TextField(_("derivation"), blank=True)
+
+    class Meta:
+        verbose_name = _("result per indicator")
+        verbose_name_plural = _("results per indicator")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "evaluatee", "indicator"], name="result_cell_unique_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id} {self.evaluatee_id}/{self.indicator_id}: {self.points}"
+
+
+class Result(models.Model):
+    """An evaluatee's total, rank in its peer category, percentile and band in one run
+    (immutable, written in bulk: see ResultIndicator)."""
+
+    run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="results")
+    evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="results")
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=4)
+    rank = models.PositiveIntegerField(_("rank"))
+    position = models.PositiveIntegerField(_("list position"))
+    peer_size = models.PositiveIntegerField(_("peers"))
+    percentile = models.DecimalField(_("percentile"), max_digits=6, decimal_places=2)
+    band = models.CharField(_("band"), max_length=12, choices=Band.choices)
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "evaluatee"], name="result_unique_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id} {self.evaluatee_id}: {self.total} ({self.rank})"
+
+
+class PublishedSnapshot(models.Model):
+    """A published version of a scheme's results, frozen as JSON: later score edits or runs
+    never change it. Re-publishing creates the next version, with its reason."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    run = models.ForeignKey(
+        ComputationRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    data = models.JSONField(_("frozen results"))
+    reason = models.TextField(_("reason"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("published results")
+        verbose_name_plural = _("published results")
+        ordering = ["scheme", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "version"], name="snapshot_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} v{self.version}"
+
+
+class Appeal(models.Model):
+    """复核: an evaluatee's leadership contests one indicator of a published result."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    snapshot = models.ForeignKey(
+        PublishedSnapshot,
+        verbose_name=_("published version"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    evaluatee = models.ForeignKey(
+        Evaluatee, verbose_name=_("evaluatee"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    reasons = models.TextField(_("reasons"))
+    evidence = models.FileField(_("evidence file"), upload_to="evaluation/appeals/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.FILED)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    corrected_points = models.DecimalField(
+        _("corrected points"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    resulting_snapshot = models.ForeignKey(
+        PublishedSnapshot,
+        verbose_name=_("resulting version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluatee} {self.indicator.code}"

@@ -1,0 +1,274 @@
+"""Reads of the assessment app. Each runs a constant number of queries, whatever the number of
+evaluatees, indicators or scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Value
+
+from .models import (
+    BAND_ORDER,
+    CellReview,
+    ComputationRun,
+    Evaluatee,
+    Indicator,
+    PublishedSnapshot,
+    Result,
+    ResultIndicator,
+    Scheme,
+    Score,
+)
+
+
+def scheme_list():
+    """Schemes with their indicator and evaluatee counts (one query)."""
+    return (
+        Scheme.objects.select_related("group", "current_run")
+        .annotate(
+            n_indicators=Count("indicators", distinct=True),
+            n_evaluatees=Count("evaluatees", distinct=True),
+        )
+        .order_by("-year", "name", "pk")
+    )
+
+
+def leaf_indicators(scheme: Scheme, *, scored_only: bool = False):
+    """The scheme's leaves (the indicators that carry points), in tree order, with their parent."""
+    queryset = Indicator.objects.filter(scheme=scheme, children__isnull=True).select_related("parent")
+    if scored_only:
+        queryset = queryset.filter(kind=Indicator.Kind.SCORED)
+    return queryset.order_by(F("parent__order").asc(nulls_first=True), "parent__code", "order", "code")
+
+
+def indicator_tree(scheme: Scheme) -> list[dict]:
+    """First-level indicators with their children, in order (one query)."""
+    nodes = list(Indicator.objects.filter(scheme=scheme).order_by("order", "code"))
+    children: dict[int | None, list[Indicator]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    return [{"indicator": top, "children": children.get(top.pk, [])} for top in children.get(None, [])]
+
+
+def flagged_cells(scheme: Scheme, *, unconfirmed_only: bool = False) -> list[dict]:
+    """Cells whose evaluators' points differ by more than the scheme's tolerance (a share of
+    the indicator's maximum), with whether a lead evaluator confirmed them. One query."""
+    tolerance = float(scheme.reconcile_tolerance) / 100
+    cells = (
+        Score.objects.filter(indicator__scheme=scheme)
+        .values("indicator_id", "evaluatee_id")
+        .annotate(
+            n=Count("pk"),
+            high=Max("points"),
+            low=Min("points"),
+            limit=ExpressionWrapper(F("indicator__max_points") * Value(tolerance), output_field=FloatField()),
+        )
+        .annotate(spread=ExpressionWrapper(F("high") - F("low"), output_field=FloatField()))
+        .filter(n__gte=2, spread__gt=F("limit"))
+        .annotate(
+            reviewed=Exists(
+                CellReview.objects.filter(
+                    indicator_id=OuterRef("indicator_id"), evaluatee_id=OuterRef("evaluatee_id")
+                )
+            )
+        )
+        .order_by("evaluatee_id", "indicator_id")
+    )
+    if unconfirmed_only:
+        cells = cells.filter(reviewed=False)
+    return list(cells)
+
+
+def flagged_cells_detail(scheme: Scheme) -> list[dict]:
+    """Flagged cells with their indicator, evaluatee, every evaluator's points and the review
+    (four queries)."""
+    cells = flagged_cells(scheme)
+    if not cells:
+        return []
+    indicator_ids = {c["indicator_id"] for c in cells}
+    evaluatee_ids = {c["evaluatee_id"] for c in cells}
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    evaluatees = Evaluatee.objects.in_bulk(evaluatee_ids)
+    scores: dict[tuple[int, int], list[Score]] = {}
+    for score in (
+        Score.objects.filter(indicator_id__in=indicator_ids, evaluatee_id__in=evaluatee_ids)
+        .select_related("evaluator")
+        .order_by("evaluator__username")
+    ):
+        scores.setdefault((score.indicator_id, score.evaluatee_id), []).append(score)
+    reviews = {
+        (r.indicator_id, r.evaluatee_id): r
+        for r in CellReview.objects.filter(
+            indicator_id__in=indicator_ids, evaluatee_id__in=evaluatee_ids
+        ).select_related("reviewed_by")
+    }
+    return [
+        {
+            **cell,
+            "indicator": indicators[cell["indicator_id"]],
+            "evaluatee": evaluatees[cell["evaluatee_id"]],
+            "scores": scores.get((cell["indicator_id"], cell["evaluatee_id"]), []),
+            "review": reviews.get((cell["indicator_id"], cell["evaluatee_id"])),
+        }
+        for cell in cells
+    ]
+
+
+def own_scores(*, user, scheme: Scheme, evaluatee_ids) -> dict[tuple[int, int], Score]:
+    """The user's scores for these evaluatees, by (evaluatee id, indicator id). One query."""
+    return {
+        (s.evaluatee_id, s.indicator_id): s
+        for s in Score.objects.filter(
+            indicator__scheme=scheme, evaluator=user, evaluatee_id__in=list(evaluatee_ids)
+        )
+    }
+
+
+def latest_snapshot(scheme: Scheme) -> PublishedSnapshot | None:
+    return scheme.snapshots.order_by("-version").first()
+
+
+def last_run(scheme: Scheme) -> ComputationRun | None:
+    return scheme.runs.order_by("-created_at", "-pk").first()
+
+
+def results_of_run(run: ComputationRun):
+    """A run's results, peer category then position (one query with the evaluatee)."""
+    return (
+        Result.objects.filter(run=run)
+        .select_related("evaluatee", "evaluatee__peer_category")
+        .order_by(F("evaluatee__peer_category__name").asc(nulls_first=True), "position")
+    )
+
+
+def cells_of(run: ComputationRun, evaluatee_ids) -> dict[int, dict[int, Decimal | None]]:
+    """Per evaluatee id, per indicator id: points (one query)."""
+    cells: dict[int, dict[int, Decimal | None]] = {}
+    for evaluatee_id, indicator_id, points in ResultIndicator.objects.filter(
+        run=run, evaluatee_id__in=list(evaluatee_ids)
+    ).values_list("evaluatee_id", "indicator_id", "points"):
+        cells.setdefault(evaluatee_id, {})[indicator_id] = points
+    return cells
+
+
+@dataclass
+class BreakdownRow:
+    indicator: Indicator
+    points: Decimal | None
+    peer_average: Decimal | None
+    evaluators: int
+    derivation: str
+
+
+def evaluatee_breakdown(run: ComputationRun, evaluatee: Evaluatee) -> list[BreakdownRow]:
+    """Per leaf indicator: the evaluatee's points against its peer category's average
+    (three queries)."""
+    mine = {c.indicator_id: c for c in ResultIndicator.objects.filter(run=run, evaluatee=evaluatee)}
+    peers = ResultIndicator.objects.filter(run=run)
+    if evaluatee.peer_category_id:
+        peers = peers.filter(evaluatee__peer_category_id=evaluatee.peer_category_id)
+    else:
+        peers = peers.filter(evaluatee__peer_category__isnull=True)
+    averages = dict(
+        peers.values("indicator_id").annotate(avg=Avg("points")).values_list("indicator_id", "avg")
+    )
+    rows = []
+    for indicator in leaf_indicators(run.scheme):
+        cell = mine.get(indicator.pk)
+        avg = averages.get(indicator.pk)
+        rows.append(
+            BreakdownRow(
+                indicator=indicator,
+                points=cell.points if cell else None,
+                peer_average=None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01")),
+                evaluators=cell.evaluators if cell else 0,
+                derivation=cell.derivation if cell else "",
+            )
+        )
+    return rows
+
+
+def peer_totals(run: ComputationRun, evaluatee: Evaluatee) -> list[Decimal]:
+    """Totals of the evaluatee's peer category in the run (one query), highest first."""
+    results = Result.objects.filter(run=run)
+    if evaluatee.peer_category_id:
+        results = results.filter(evaluatee__peer_category_id=evaluatee.peer_category_id)
+    else:
+        results = results.filter(evaluatee__peer_category__isnull=True)
+    return list(results.order_by("-total").values_list("total", flat=True))
+
+
+def points_to_next_band(scheme: Scheme, result: Result, totals: list[Decimal]) -> Decimal | None:
+    """Points the evaluatee would need to reach the next band up (None at the top).
+
+    By thresholds: the next threshold minus the total. By rank share: the total that reaches
+    the lowest total now in a better band of the peer category (ties share a band), or — where
+    nobody holds that band — that band's rank cut-off."""
+    band_index = BAND_ORDER.index(result.band)
+    if band_index == 0:
+        return None
+    if scheme.band_method == Scheme.BandMethod.THRESHOLDS:
+        thresholds = [scheme.excellent_from, scheme.good_from, scheme.pass_floor]
+        return max(Decimal(0), thresholds[band_index - 1] - result.total)
+    if BAND_ORDER[band_index - 1] == "pass" or result.total < scheme.pass_floor:
+        return max(Decimal(0), scheme.pass_floor - result.total)
+    n = len(totals)
+    share = scheme.excellent_share if band_index - 1 == 0 else scheme.excellent_share + scheme.good_share
+    # The worst position still inside the better band: (rank - 1) < n × share / 100.
+    allowed = [i for i in range(n) if Decimal(i) * 100 < n * share]
+    if not allowed:
+        return None
+    target = totals[allowed[-1]]
+    return max(Decimal(0), max(target, scheme.pass_floor) - result.total)
+
+
+def year_over_year(evaluatee: Evaluatee) -> list[dict]:
+    """Published totals of the same evaluatee (by code) in earlier schemes of the same kind:
+    year, total, rank, band (two queries)."""
+    scheme = evaluatee.scheme
+    snapshots = (
+        PublishedSnapshot.objects.filter(
+            scheme__target_kind=scheme.target_kind, scheme__year__lt=scheme.year, run__isnull=False
+        )
+        .order_by("scheme_id", "-version")
+        .values_list("scheme_id", "run_id")
+    )
+    latest: dict[int, int] = {}
+    for scheme_id, run_id in snapshots:
+        latest.setdefault(scheme_id, run_id)
+    results = (
+        Result.objects.filter(run_id__in=latest.values(), evaluatee__code=evaluatee.code)
+        .select_related("evaluatee__scheme")
+        .order_by("evaluatee__scheme__year")
+    )
+    return [
+        {"year": r.evaluatee.scheme.year, "total": r.total, "rank": r.rank, "band": r.get_band_display()}
+        for r in results
+    ]
+
+
+def results_readable_run(user, scheme: Scheme, *, published: bool) -> ComputationRun | None:
+    """The run whose results the page shows: the current run for those who may read
+    unpublished results (unless they ask for the published version), otherwise the run of the
+    latest published version."""
+    from . import access
+
+    if not published and access.can_read_unpublished(user):
+        return scheme.current_run
+    snapshot = latest_snapshot(scheme)
+    return snapshot.run if snapshot else None
+
+
+def appeals_for(user, scheme: Scheme):
+    from .models import Appeal
+
+    return (
+        Appeal.objects.for_user(user)
+        .filter(evaluatee__scheme=scheme)
+        .select_related("evaluatee", "indicator", "filed_by", "decided_by", "snapshot", "resulting_snapshot")
+    )
+
+
+def scope_filter_evaluatees(user, scheme: Scheme):
+    return Evaluatee.objects.for_user(user).filter(scheme=scheme)

@@ -1,0 +1,441 @@
+"""Writes of the assessment app: scores, scheme status, reconciliation, runs, publication,
+appeals. Keyword-only, atomic, validated before saving; permission checks included."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import (
+    Appeal,
+    CellReview,
+    ComputationRun,
+    Evaluatee,
+    Evidence,
+    Indicator,
+    PublishedSnapshot,
+    Result,
+    ResultIndicator,
+    Scheme,
+    Score,
+    TargetKind,
+)
+from .selectors import flagged_cells
+
+
+class StaleScoreError(Exception):
+    """Another save reached this cell first: the caller's version is out of date."""
+
+    def __init__(self, current: Score):
+        super().__init__(
+            _("Someone saved this cell after you opened it: check the newer value and save again.")
+        )
+        self.current = current
+
+
+def parse_points(value) -> Decimal:
+    """Points as typed: a number with at most two decimals (a clear message otherwise)."""
+    try:
+        points = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        raise ValidationError({"points": _("Enter the points as a number, e.g. 8.5.")}) from None
+    if not points.is_finite():
+        raise ValidationError({"points": _("Enter the points as a number, e.g. 8.5.")})
+    if points != points.quantize(Decimal("0.01")):
+        raise ValidationError({"points": _("Points have at most two decimal places.")})
+    return points.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def score_save(
+    *,
+    user,
+    indicator: Indicator,
+    evaluatee: Evaluatee,
+    points,
+    version: int | None,
+    comment: str | None = None,
+    evidence=None,
+) -> Score:
+    """Save one evaluator's points for one cell.
+
+    `version` is the version the evaluator's form showed (None or 0: a new cell). A save with an
+    older version than the row's raises StaleScoreError carrying the newer row: nobody
+    silently overwrites anybody. The scheme must be open; points must lie in [0, max].
+    """
+    if not access.can_score(user):
+        raise PermissionDenied(_("Only evaluators of the supervision office enter scores."))
+    scheme = indicator.scheme
+    if evaluatee.scheme_id != scheme.pk:
+        raise ValidationError({"evaluatee": _("This evaluatee is not assessed in this scheme.")})
+    if scheme.status != Scheme.Status.OPEN:
+        raise ValidationError(_("This scheme is not open for scoring."))
+    if indicator.kind != Indicator.Kind.SCORED or indicator.children.exists():
+        raise ValidationError({"indicator": _("This indicator is not scored by evaluators.")})
+    points = parse_points(points)
+    score = (
+        Score.objects.select_for_update()
+        .filter(indicator=indicator, evaluatee=evaluatee, evaluator=user)
+        .first()
+    )
+    if score is None:
+        if version:
+            # The cell was deleted under the evaluator's feet; treat as stale.
+            raise StaleScoreError(Score(indicator=indicator, evaluatee=evaluatee, evaluator=user, version=0))
+        score = Score(indicator=indicator, evaluatee=evaluatee, evaluator=user, version=1)
+    else:
+        if version != score.version:
+            raise StaleScoreError(score)
+        score.version = score.version + 1
+    score.points = points
+    if comment is not None:
+        score.comment = comment
+    if evidence is not None:
+        score.evidence = evidence
+    score.full_clean(validate_unique=False)
+    score.save()
+    # A changed score needs a new confirmation where the cell was flagged, and new results.
+    CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
+    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    return score
+
+
+# --- Scheme status --------------------------------------------------------------------------
+
+TRANSITIONS = {
+    Scheme.Status.DRAFT: {Scheme.Status.OPEN},
+    Scheme.Status.OPEN: {Scheme.Status.CLOSED, Scheme.Status.DRAFT},
+    Scheme.Status.CLOSED: {Scheme.Status.OPEN},
+    Scheme.Status.PUBLISHED: set(),
+}
+
+
+@transaction.atomic
+def scheme_transition(*, user, scheme: Scheme, to_status: str) -> Scheme:
+    """draft → open → closed (→ open again for corrections); publishing is `scheme_publish`."""
+    if not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot change assessment schemes."))
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if to_status not in TRANSITIONS.get(scheme.status, set()):
+        raise ValidationError(
+            _("A scheme cannot go from %(from)s to %(to)s.")
+            % {"from": scheme.get_status_display(), "to": Scheme.Status(to_status).label}
+        )
+    if to_status == Scheme.Status.OPEN:
+        if not Indicator.objects.filter(scheme=scheme).exists():
+            raise ValidationError(_("Add indicators before opening the scheme."))
+        evaluatees_sync(scheme=scheme)
+    if to_status == Scheme.Status.DRAFT and Score.objects.filter(indicator__scheme=scheme).exists():
+        raise ValidationError(_("Scores were entered: the scheme can only be closed now."))
+    if to_status == Scheme.Status.CLOSED:
+        pending = len(flagged_cells(scheme, unconfirmed_only=True))
+        if pending:
+            raise ValidationError(
+                _(
+                    "%(n)s cells differ between evaluators beyond the tolerance: "
+                    "the lead evaluator must confirm them first."
+                )
+                % {"n": pending}
+            )
+    scheme.status = to_status
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+def evaluatees_sync(*, scheme: Scheme) -> int:
+    """Create the evaluatees the scheme's target kind implies that are missing (idempotent):
+    every school with a peer category (all its campuses as one whole), the group's campuses,
+    or the group's staff in post. Returns how many were created."""
+    from campuses.models import Campus, School
+    from staff.models import StaffMember
+
+    existing = set(Evaluatee.objects.filter(scheme=scheme).values_list("code", flat=True))
+    new = []
+    if scheme.target_kind == TargetKind.SCHOOLS:
+        for school in School.objects.filter(peer_category__isnull=False).order_by("code"):
+            if school.code not in existing:
+                new.append(
+                    Evaluatee(
+                        scheme=scheme,
+                        code=school.code,
+                        name=school.name,
+                        school=school,
+                        peer_category_id=school.peer_category_id,
+                    )
+                )
+    elif scheme.target_kind == TargetKind.CAMPUSES:
+        for campus in Campus.objects.filter(school__group=scheme.group_id).order_by("code"):
+            if campus.code not in existing:
+                new.append(Evaluatee(scheme=scheme, code=campus.code, name=campus.name, campus=campus))
+    else:
+        members = StaffMember.objects.filter(is_active=True, home_campus__school__group=scheme.group_id)
+        for member in members.order_by("pk"):
+            code = member.staff_number or f"staff-{member.pk}"
+            if code not in existing:
+                new.append(Evaluatee(scheme=scheme, code=code, name=member.name, staff=member))
+    Evaluatee.objects.bulk_create(new)
+    return len(new)
+
+
+# --- Reconciliation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: str, points=None) -> CellReview:
+    """The lead evaluator confirms a flagged cell (its aggregate stands) or corrects it
+    (`points` replaces the aggregate), always with a reason."""
+    scheme = indicator.scheme
+    if not access.can_review_cells(user, scheme):
+        raise PermissionDenied(_("Only the lead evaluator confirms or corrects cells."))
+    if scheme.status not in (Scheme.Status.OPEN, Scheme.Status.CLOSED):
+        raise ValidationError(_("Cells are confirmed while the scheme is open or closed."))
+    if evaluatee.scheme_id != scheme.pk:
+        raise ValidationError({"evaluatee": _("This evaluatee is not assessed in this scheme.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for confirming or correcting this cell.")})
+    if points not in (None, ""):
+        points = parse_points(points)
+        if not (0 <= points <= indicator.max_points):
+            raise ValidationError(
+                {
+                    "points": _("Points must be between 0 and %(max)s for %(code)s.")
+                    % {"max": indicator.max_points, "code": indicator.code}
+                }
+            )
+    else:
+        points = None
+    review, _created = CellReview.objects.update_or_create(
+        indicator=indicator,
+        evaluatee=evaluatee,
+        defaults={"points": points, "reason": reason.strip(), "reviewed_by": user},
+    )
+    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    return review
+
+
+# --- Computation ----------------------------------------------------------------------------
+
+
+def results_compute_request(*, user, scheme: Scheme) -> ComputationRun:
+    """Queue a computation of the scheme's results (after the current transaction commits)."""
+    if user is not None and not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot compute results."))
+    if scheme.status == Scheme.Status.DRAFT:
+        raise ValidationError(_("Open the scheme before computing results."))
+    from .tasks import compute_results_task
+
+    run = ComputationRun.objects.create(scheme=scheme, requested_by=user if user and user.pk else None)
+    compute_results_task.delay_on_commit(run.pk)
+    return run
+
+
+def results_compute_now(*, scheme: Scheme, user=None) -> ComputationRun:
+    """Compute in this process (the shell command, the tests, an accepted appeal)."""
+    from .compute import run_compute
+
+    run = ComputationRun.objects.create(scheme=scheme, requested_by=user if user and user.pk else None)
+    return run_compute(run)
+
+
+# --- Publication ----------------------------------------------------------------------------
+
+
+def snapshot_data(run: ComputationRun) -> dict:
+    """The run's results as frozen JSON: indicators, then one row per evaluatee."""
+    indicators = list(
+        Indicator.objects.filter(scheme_id=run.scheme_id, children__isnull=True).values(
+            "pk", "code", "name", "max_points", "weight"
+        )
+    )
+    cells: dict[int, dict[str, str | None]] = {}
+    for evaluatee_id, indicator_id, points in ResultIndicator.objects.filter(run=run).values_list(
+        "evaluatee_id", "indicator_id", "points"
+    ):
+        cells.setdefault(evaluatee_id, {})[str(indicator_id)] = None if points is None else str(points)
+    rows = []
+    for result in (
+        Result.objects.filter(run=run)
+        .select_related("evaluatee__peer_category")
+        .order_by("evaluatee__peer_category__name", "position")
+    ):
+        evaluatee = result.evaluatee
+        rows.append(
+            {
+                "evaluatee": evaluatee.pk,
+                "code": evaluatee.code,
+                "name": evaluatee.name,
+                "peer_category": evaluatee.peer_category.name if evaluatee.peer_category else "",
+                "total": str(result.total),
+                "rank": result.rank,
+                "position": result.position,
+                "peer_size": result.peer_size,
+                "percentile": str(result.percentile),
+                "band": result.band,
+                "cells": cells.get(evaluatee.pk, {}),
+            }
+        )
+    return {
+        "run": run.pk,
+        "computed_at": run.finished_at.isoformat() if run.finished_at else None,
+        "indicators": [
+            {
+                "pk": i["pk"],
+                "code": i["code"],
+                "name": i["name"],
+                "max_points": str(i["max_points"]),
+                "weight": str(i["weight"]),
+            }
+            for i in indicators
+        ],
+        "rows": rows,
+    }
+
+
+@transaction.atomic
+def scheme_publish(*, user, scheme: Scheme, reason: str = "") -> PublishedSnapshot:
+    """Freeze the current results as the next published version.
+
+    A closed scheme is published for the first time; a published scheme is re-published only
+    as a new version, with its reason (e.g. an accepted appeal)."""
+    if not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot publish results."))
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.status not in (Scheme.Status.CLOSED, Scheme.Status.PUBLISHED):
+        raise ValidationError(_("Close the scheme before publishing its results."))
+    if scheme.current_run_id is None or scheme.results_stale:
+        raise ValidationError(_("Compute the results again: scores changed since the last run."))
+    last = scheme.snapshots.order_by("-version").first()
+    if last is not None and not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for publishing a new version.")})
+    if last is not None and last.run_id == scheme.current_run_id:
+        raise ValidationError(
+            _("These results are already published as version %(v)s.") % {"v": last.version}
+        )
+    snapshot = PublishedSnapshot.objects.create(
+        scheme=scheme,
+        version=(last.version + 1) if last else 1,
+        run_id=scheme.current_run_id,
+        data=snapshot_data(scheme.current_run),
+        reason=(reason or "").strip(),
+        published_by=user,
+    )
+    scheme.status = Scheme.Status.PUBLISHED
+    scheme.published_at = scheme.published_at or timezone.now()
+    scheme.save(update_fields=["status", "published_at"])
+    return snapshot
+
+
+# --- Evidence and appeals -------------------------------------------------------------------
+
+
+def _check_evaluatee_scope(user, evaluatee: Evaluatee) -> None:
+    if not Evaluatee.objects.for_user(user).filter(pk=evaluatee.pk).exists():
+        raise PermissionDenied(_("This evaluatee is outside your responsibility."))
+
+
+@transaction.atomic
+def evidence_upload(
+    *, user, evaluatee: Evaluatee, file, indicator: Indicator | None = None, note: str = ""
+) -> Evidence:
+    """Self-assessment evidence, by the evaluatee's own leadership only."""
+    if not access.can_submit_evidence(user):
+        raise PermissionDenied(_("Only the evaluatee's leadership uploads self-assessment evidence."))
+    _check_evaluatee_scope(user, evaluatee)
+    if Scheme.objects.get(pk=evaluatee.scheme_id).status not in (Scheme.Status.DRAFT, Scheme.Status.OPEN):
+        raise ValidationError(_("Evidence is uploaded before the scheme closes."))
+    if indicator is not None and indicator.scheme_id != evaluatee.scheme_id:
+        raise ValidationError({"indicator": _("This indicator is not part of the scheme.")})
+    evidence = Evidence(evaluatee=evaluatee, indicator=indicator, file=file, note=note, uploaded_by=user)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def appeal_deadline(scheme: Scheme, snapshot: PublishedSnapshot) -> datetime.datetime:
+    return snapshot.published_at + datetime.timedelta(days=scheme.appeal_days)
+
+
+@transaction.atomic
+def appeal_file(*, user, evaluatee: Evaluatee, indicator: Indicator, reasons: str, evidence=None) -> Appeal:
+    """复核: the evaluatee's leadership contests one indicator within the scheme's window."""
+    if not access.can_file_appeal(user):
+        raise PermissionDenied(_("Only the evaluatee's leadership files appeals."))
+    _check_evaluatee_scope(user, evaluatee)
+    scheme = Scheme.objects.get(pk=evaluatee.scheme_id)
+    snapshot = scheme.snapshots.order_by("-version").first()
+    if scheme.status != Scheme.Status.PUBLISHED or snapshot is None:
+        raise ValidationError(_("Appeals are filed on published results."))
+    if timezone.now() > appeal_deadline(scheme, snapshot):
+        raise ValidationError(_("The appeal window of this scheme has ended."))
+    if indicator.scheme_id != scheme.pk:
+        raise ValidationError({"indicator": _("This indicator is not part of the scheme.")})
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("Give the reasons for the appeal.")})
+    appeal = Appeal(
+        snapshot=snapshot,
+        evaluatee=evaluatee,
+        indicator=indicator,
+        reasons=reasons.strip(),
+        evidence=evidence or "",
+        filed_by=user,
+    )
+    appeal.full_clean()
+    appeal.save()
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_points=None) -> Appeal:
+    """The bureau accepts (with the corrected points) or rejects an appeal, with a reason.
+    An accepted appeal recomputes the results and publishes them as a new version."""
+    if not access.can_decide_appeal(user):
+        raise PermissionDenied(_("Only the bureau decides appeals."))
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.FILED:
+        raise ValidationError(_("This appeal was already decided."))
+    if not (reason or "").strip():
+        raise ValidationError({"decision_reason": _("Give the reason for the decision.")})
+    appeal.decided_by = user
+    appeal.decided_at = timezone.now()
+    appeal.decision_reason = reason.strip()
+    if accept:
+        if corrected_points in (None, ""):
+            raise ValidationError({"corrected_points": _("Enter the corrected points of the indicator.")})
+        points = parse_points(corrected_points)
+        if not (0 <= points <= appeal.indicator.max_points):
+            raise ValidationError(
+                {
+                    "corrected_points": _("Points must be between 0 and %(max)s for %(code)s.")
+                    % {"max": appeal.indicator.max_points, "code": appeal.indicator.code}
+                }
+            )
+        CellReview.objects.update_or_create(
+            indicator=appeal.indicator,
+            evaluatee=appeal.evaluatee,
+            defaults={
+                "points": points,
+                "reason": _("Appeal #%(pk)s accepted: %(reason)s")
+                % {"pk": appeal.pk, "reason": reason.strip()},
+                "reviewed_by": user,
+            },
+        )
+        scheme = Scheme.objects.get(pk=appeal.evaluatee.scheme_id)
+        results_compute_now(scheme=scheme, user=user)
+        appeal.corrected_points = points
+        appeal.status = Appeal.Status.ACCEPTED
+        appeal.resulting_snapshot = scheme_publish(
+            user=user,
+            scheme=scheme,
+            reason=_("Appeal #%(pk)s accepted: %(reason)s") % {"pk": appeal.pk, "reason": reason.strip()},
+        )
+    else:
+        appeal.status = Appeal.Status.REJECTED
+    appeal.save()
+    return appeal

@@ -1,0 +1,28 @@
+"""URLs of the assessment app (namespace `evaluation`)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.SchemeListView.as_view(), name="scheme_list"),
+    path("new/", views.SchemeCreateView.as_view(), name="scheme_create"),
+    path("<int:pk>/", views.SchemeDetailView.as_view(), name="scheme_detail"),
+    path("<int:pk>/edit/", views.SchemeUpdateView.as_view(), name="scheme_update"),
+    path("<int:pk>/status/", views.scheme_transition, name="scheme_transition"),
+    path("<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
+    path("<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
+    path("<int:pk>/scores/", views.score_grid, name="score_grid"),
+    path("<int:pk>/scores/save/", views.score_save, name="score_save"),
+    path("<int:pk>/reconcile/", views.reconcile, name="reconcile"),
+    path("<int:pk>/reconcile/confirm/", views.cell_confirm, name="cell_confirm"),
+    path("<int:pk>/results/", views.ResultListView.as_view(), name="results"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/status/", views.run_status, name="run_status"),
+    path("evaluatees/<int:pk>/", views.evaluatee_detail, name="evaluatee_detail"),
+    path("evaluatees/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("evaluatees/<int:pk>/appeal/", views.appeal_file, name="appeal_file"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+]

@@ -1,0 +1,544 @@
+"""Views of the assessment app: thin, scoped, each calling one service or selector.
+
+Unpublished scores and results are read by the bureau and the supervision office only
+(`access.can_read_unpublished`); everyone else sees published versions, and evaluatee pages
+only within their scope (404 outside it).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from groupschool.generic import (
+    PortalCreateView,
+    PortalDetailView,
+    PortalListView,
+    PortalUpdateView,
+    RoleRequiredMixin,
+)
+
+from . import access, selectors, services
+from .filters import ResultFilterSet, SchemeFilterSet
+from .forms import AppealDecisionForm, AppealForm, CellConfirmForm, EvidenceForm, PublishForm, SchemeForm
+from .models import Appeal, ComputationRun, Evaluatee, Evidence, Indicator, Result, Scheme
+from .tables import STATUS_BADGES, IndicatorColumn, ResultTable, SchemeTable, band_badge
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot do this."))
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+# --- Schemes --------------------------------------------------------------------------------
+
+
+class SchemeListView(RoleRequiredMixin, PortalListView):
+    model = Scheme
+    allowed_roles = access.VIEWER_ROLES
+    table_class = SchemeTable
+    filterset_class = SchemeFilterSet
+    title = gettext_lazy("Assessment schemes")
+    export_name = "assessment-schemes"
+    create_url_name = "evaluation:scheme_create"
+    create_roles = access.MANAGER_ROLES
+
+    def get_queryset(self):
+        return selectors.scheme_list()
+
+
+class SchemeCreateView(PortalCreateView):
+    model = Scheme
+    form_class = SchemeForm
+    allowed_roles = access.MANAGER_ROLES
+    title = gettext_lazy("New assessment scheme")
+
+    def get_success_url(self):
+        return reverse("evaluation:scheme_detail", args=[self.object.pk])
+
+
+class SchemeUpdateView(PortalUpdateView):
+    model = Scheme
+    form_class = SchemeForm
+    allowed_roles = access.MANAGER_ROLES
+    title = gettext_lazy("Edit assessment scheme")
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Scheme.Status.PUBLISHED)
+
+    def save_object(self, form):
+        scheme = form.save(commit=False)
+        scheme.results_stale = True
+        scheme.full_clean()
+        scheme.save()
+        return scheme
+
+    def get_success_url(self):
+        return reverse("evaluation:scheme_detail", args=[self.object.pk])
+
+
+class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
+    model = Scheme
+    allowed_roles = access.VIEWER_ROLES
+    related = ("group", "current_run", "lead_evaluator")
+    template_name = "evaluation/scheme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, scheme = self.request.user, self.object
+        manager = access.can_manage(user)
+        context.update(
+            status_badge=STATUS_BADGES.get(scheme.status, ""),
+            tree=selectors.indicator_tree(scheme),
+            can_manage=manager,
+            can_score=access.can_score(user) and scheme.status == Scheme.Status.OPEN,
+            can_read_unpublished=access.can_read_unpublished(user),
+            can_review=access.can_review_cells(user, scheme),
+            snapshot=selectors.latest_snapshot(scheme),
+            my_evaluatees=list(
+                selectors.scope_filter_evaluatees(user, scheme).select_related("peer_category")[:50]
+            )
+            if not access.can_read_unpublished(user)
+            else [],
+            appeals=list(selectors.appeals_for(user, scheme)[:50]),
+            publish_form=PublishForm(),
+            decision_form=AppealDecisionForm(),
+            can_decide_appeal=access.can_decide_appeal(user),
+        )
+        if manager:
+            context.update(
+                last_run=selectors.last_run(scheme),
+                flagged=len(selectors.flagged_cells(scheme, unconfirmed_only=True)),
+                snapshots=list(scheme.snapshots.select_related("published_by")[:20]),
+                transitions=[
+                    (status, Scheme.Status(status).label)
+                    for status in sorted(services.TRANSITIONS.get(scheme.status, ()))
+                ],
+            )
+        return context
+
+
+@require_POST
+def scheme_transition(request, pk):
+    scheme = get_object_or_404(Scheme, pk=pk)
+    _require(access.can_manage(request.user))
+    try:
+        services.scheme_transition(user=request.user, scheme=scheme, to_status=request.POST.get("to", ""))
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("The scheme's status changed."))
+    return redirect("evaluation:scheme_detail", pk=scheme.pk)
+
+
+@require_POST
+def scheme_compute(request, pk):
+    scheme = get_object_or_404(Scheme, pk=pk)
+    _require(access.can_manage(request.user))
+    try:
+        run = services.results_compute_request(user=request.user, scheme=scheme)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("evaluation:scheme_detail", pk=scheme.pk)
+    return redirect("evaluation:run_detail", pk=run.pk)
+
+
+@require_POST
+def scheme_publish(request, pk):
+    scheme = get_object_or_404(Scheme, pk=pk)
+    _require(access.can_manage(request.user))
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        snapshot = services.scheme_publish(
+            user=request.user, scheme=scheme, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Results published as version %(v)s.") % {"v": snapshot.version})
+    return redirect("evaluation:scheme_detail", pk=scheme.pk)
+
+
+# --- Computation runs -----------------------------------------------------------------------
+
+
+def _run_for_manager(request, pk) -> ComputationRun:
+    _require(access.can_manage(request.user))
+    return get_object_or_404(ComputationRun.objects.select_related("scheme"), pk=pk)
+
+
+def _run_json(run: ComputationRun) -> dict:
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "progress": run.progress,
+        "finished": run.status in (ComputationRun.Status.SUCCEEDED, ComputationRun.Status.FAILED),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "error": run.error,
+    }
+
+
+def run_detail(request, pk):
+    run = _run_for_manager(request, pk)
+    return render(
+        request,
+        "evaluation/computationrun_detail.html",
+        {
+            "run": run,
+            "scheme": run.scheme,
+            "run_data": {"url": reverse("evaluation:run_status", args=[run.pk]), **_run_json(run)},
+        },
+    )
+
+
+@require_GET
+def run_status(request, pk):
+    return JsonResponse(_run_json(_run_for_manager(request, pk)))
+
+
+# --- Score entry ----------------------------------------------------------------------------
+
+
+def score_grid(request, pk):
+    """Evaluatees × scored indicators for the signed-in evaluator, a page of evaluatees at a
+    time; each cell saves on its own (static/js/evaluation_grid.js)."""
+    _require(access.can_score(request.user))
+    scheme = get_object_or_404(Scheme, pk=pk)
+    indicators = list(selectors.leaf_indicators(scheme, scored_only=True))
+    evaluatees = Evaluatee.objects.for_user(request.user).filter(scheme=scheme).order_by("code")
+    query = request.GET.get("q", "").strip()
+    if query:
+        evaluatees = evaluatees.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    page = Paginator(evaluatees, 25).get_page(request.GET.get("page"))
+    scores = selectors.own_scores(user=request.user, scheme=scheme, evaluatee_ids=[e.pk for e in page])
+    rows = [
+        {
+            "evaluatee": evaluatee,
+            "cells": [(indicator, scores.get((evaluatee.pk, indicator.pk))) for indicator in indicators],
+        }
+        for evaluatee in page
+    ]
+    return render(
+        request,
+        "evaluation/score_grid.html",
+        {
+            "scheme": scheme,
+            "indicators": indicators,
+            "rows": rows,
+            "page_obj": page,
+            "query": query,
+            "editable": scheme.status == Scheme.Status.OPEN,
+            "grid_data": {"saveUrl": reverse("evaluation:score_save", args=[scheme.pk])},
+        },
+    )
+
+
+@require_POST
+def score_save(request, pk):
+    """Save one cell. JSON answer: 200 with the new version; 409 with the newer value when
+    someone saved first; 400 with the field and message when the input is refused."""
+    _require(access.can_score(request.user))
+    scheme = get_object_or_404(Scheme, pk=pk)
+    indicator = Indicator.objects.filter(scheme=scheme, pk=request.POST.get("indicator") or 0).first()
+    evaluatee = (
+        Evaluatee.objects.for_user(request.user)
+        .filter(scheme=scheme, pk=request.POST.get("evaluatee") or 0)
+        .first()
+    )
+    if indicator is None or evaluatee is None:
+        raise Http404
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        return JsonResponse(
+            {"ok": False, "field": "version", "error": _("The form is out of date: reload the page.")},
+            status=400,
+        )
+    comment = request.POST.get("comment")
+    try:
+        score = services.score_save(
+            user=request.user,
+            indicator=indicator,
+            evaluatee=evaluatee,
+            points=request.POST.get("points", ""),
+            version=version,
+            comment=comment,
+            evidence=request.FILES.get("evidence"),
+        )
+    except services.StaleScoreError as exc:
+        current = exc.current
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": str(exc),
+                "current": {
+                    "points": str(current.points) if current.points is not None else "",
+                    "version": current.version,
+                    "comment": current.comment,
+                },
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        field = next(iter(exc.error_dict), None) if hasattr(exc, "error_dict") else None
+        return JsonResponse({"ok": False, "field": field, "error": _error_text(exc)}, status=400)
+    return JsonResponse(
+        {
+            "ok": True,
+            "points": str(score.points),
+            "version": score.version,
+            "comment": score.comment,
+            "evidence": score.evidence.url if score.evidence else "",
+        }
+    )
+
+
+# --- Reconciliation -------------------------------------------------------------------------
+
+
+def reconcile(request, pk):
+    scheme = get_object_or_404(Scheme, pk=pk)
+    _require(access.can_review_cells(request.user, scheme))
+    cells = selectors.flagged_cells_detail(scheme)
+    for cell in cells:
+        cell["form"] = CellConfirmForm(
+            initial={"indicator": cell["indicator_id"], "evaluatee": cell["evaluatee_id"]},
+            prefix=f"c{cell['indicator_id']}-{cell['evaluatee_id']}",
+        )
+    return render(request, "evaluation/scheme_reconcile.html", {"scheme": scheme, "cells": cells})
+
+
+@require_POST
+def cell_confirm(request, pk):
+    scheme = get_object_or_404(Scheme, pk=pk)
+    _require(access.can_review_cells(request.user, scheme))
+    prefix = request.POST.get("prefix", "")
+    form = CellConfirmForm(request.POST, prefix=prefix or None)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for confirming or correcting this cell."))
+        return redirect("evaluation:reconcile", pk=scheme.pk)
+    indicator = get_object_or_404(Indicator, scheme=scheme, pk=form.cleaned_data["indicator"])
+    evaluatee = get_object_or_404(Evaluatee, scheme=scheme, pk=form.cleaned_data["evaluatee"])
+    try:
+        services.cell_confirm(
+            user=request.user,
+            indicator=indicator,
+            evaluatee=evaluatee,
+            reason=form.cleaned_data["reason"],
+            points=form.cleaned_data["points"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("Cell %(code)s of %(name)s confirmed.") % {"code": indicator.code, "name": evaluatee.name},
+        )
+    return redirect("evaluation:reconcile", pk=scheme.pk)
+
+
+# --- Results --------------------------------------------------------------------------------
+
+
+class ResultListView(RoleRequiredMixin, PortalListView):
+    """The ranking by peer category. Unpublished results: the bureau and the supervision office
+    only (403 for everyone else, export included); published ones: every portal role."""
+
+    model = Result
+    allowed_roles = access.VIEWER_ROLES
+    table_class = ResultTable
+    filterset_class = ResultFilterSet
+    template_name = "evaluation/result_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.scheme = get_object_or_404(Scheme, pk=kwargs["pk"])
+            self.published = request.GET.get("published") == "1" or not access.can_read_unpublished(
+                request.user
+            )
+            self.run = selectors.results_readable_run(request.user, self.scheme, published=self.published)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self):
+        return _("Results: %(scheme)s") % {"scheme": self.scheme}
+
+    @property
+    def export_name(self):
+        return f"results-{self.scheme.pk}"
+
+    def get_queryset(self):
+        if self.run is None:
+            return Result.objects.none()
+        # Published rankings are public to every portal role; unpublished ones never reach
+        # this line for the others (results_readable_run gives them the published run only).
+        return selectors.results_of_run(self.run)
+
+    def get_table_kwargs(self):
+        indicators = list(selectors.leaf_indicators(self.scheme))
+        return {
+            "run": self.run,
+            "extra_columns": [
+                (f"i{indicator.pk}", IndicatorColumn(indicator.pk, verbose_name=indicator.code))
+                for indicator in indicators
+            ],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            scheme=self.scheme,
+            run=self.run,
+            published=self.published,
+            can_read_unpublished=access.can_read_unpublished(self.request.user),
+            snapshot=selectors.latest_snapshot(self.scheme),
+        )
+        return context
+
+
+def evaluatee_detail(request, pk):
+    """One evaluatee: per-indicator breakdown against the peer average, distribution of the
+    peer category's totals, year-over-year change, points needed for the next band, its
+    self-assessment evidence and appeals."""
+    _require(access.can_view_schemes(request.user))
+    evaluatee = get_object_or_404(
+        Evaluatee.objects.for_user(request.user).select_related(
+            "scheme", "peer_category", "school", "campus", "staff"
+        ),
+        pk=pk,
+    )
+    scheme = evaluatee.scheme
+    published = request.GET.get("published") == "1" or not access.can_read_unpublished(request.user)
+    run = selectors.results_readable_run(request.user, scheme, published=published)
+    context = {"evaluatee": evaluatee, "scheme": scheme, "run": run, "published": published}
+    if run is not None:
+        result = Result.objects.filter(run=run, evaluatee=evaluatee).first()
+        breakdown = selectors.evaluatee_breakdown(run, evaluatee)
+        totals = selectors.peer_totals(run, evaluatee)
+        context.update(
+            result=result,
+            band_badge=band_badge(result.band, result.get_band_display()) if result else "",
+            breakdown=breakdown,
+            to_next_band=selectors.points_to_next_band(scheme, result, totals) if result else None,
+            history=selectors.year_over_year(evaluatee),
+            chart_data={
+                "indicators": [row.indicator.code for row in breakdown],
+                "names": [row.indicator.name for row in breakdown],
+                "mine": [None if row.points is None else float(row.points) for row in breakdown],
+                "peers": [None if row.peer_average is None else float(row.peer_average) for row in breakdown],
+                "max": [float(row.indicator.max_points) for row in breakdown],
+                "totals": [float(t) for t in totals],
+                "total": float(result.total) if result else None,
+                "labels": {"mine": evaluatee.name, "peers": _("Peer average"), "count": _("Evaluatees")},
+            },
+        )
+    context.update(
+        evidence=list(
+            Evidence.objects.for_user(request.user)
+            .filter(evaluatee=evaluatee)
+            .select_related("indicator", "uploaded_by")
+        ),
+        evidence_form=EvidenceForm(scheme=scheme)
+        if access.can_submit_evidence(request.user)
+        and scheme.status in (Scheme.Status.DRAFT, Scheme.Status.OPEN)
+        else None,
+        appeals=list(
+            Appeal.objects.for_user(request.user)
+            .filter(evaluatee=evaluatee)
+            .select_related("indicator", "decided_by")
+        ),
+        appeal_form=AppealForm(scheme=scheme)
+        if access.can_file_appeal(request.user) and scheme.status == Scheme.Status.PUBLISHED
+        else None,
+    )
+    return render(request, "evaluation/evaluatee_detail.html", context)
+
+
+@require_POST
+def evidence_upload(request, pk):
+    _require(access.can_submit_evidence(request.user))
+    evaluatee = get_object_or_404(Evaluatee.objects.for_user(request.user).select_related("scheme"), pk=pk)
+    form = EvidenceForm(request.POST, request.FILES, scheme=evaluatee.scheme)
+    if form.is_valid():
+        try:
+            services.evidence_upload(
+                user=request.user,
+                evaluatee=evaluatee,
+                file=form.cleaned_data["file"],
+                indicator=form.cleaned_data["indicator"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Evidence uploaded."))
+    else:
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        )
+    return redirect("evaluation:evaluatee_detail", pk=evaluatee.pk)
+
+
+@require_POST
+def appeal_file(request, pk):
+    _require(access.can_file_appeal(request.user))
+    evaluatee = get_object_or_404(Evaluatee.objects.for_user(request.user).select_related("scheme"), pk=pk)
+    form = AppealForm(request.POST, request.FILES, scheme=evaluatee.scheme)
+    if form.is_valid():
+        try:
+            services.appeal_file(
+                user=request.user,
+                evaluatee=evaluatee,
+                indicator=form.cleaned_data["indicator"],
+                reasons=form.cleaned_data["reasons"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Appeal filed."))
+    else:
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        )
+    return redirect("evaluation:evaluatee_detail", pk=evaluatee.pk)
+
+
+@require_POST
+def appeal_decide(request, pk):
+    _require(access.can_decide_appeal(request.user))
+    appeal = get_object_or_404(
+        Appeal.objects.for_user(request.user).select_related("evaluatee__scheme"), pk=pk
+    )
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_decide(
+                user=request.user,
+                appeal=appeal,
+                accept=form.cleaned_data["accept"],
+                reason=form.cleaned_data["reason"],
+                corrected_points=form.cleaned_data["corrected_points"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Appeal decided."))
+    else:
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        )
+    return redirect("evaluation:scheme_detail", pk=appeal.evaluatee.scheme_id)

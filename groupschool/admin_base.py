@@ -1,0 +1,502 @@
+"""What every admin page and every import/export resource of the portal is built on.
+
+The admin is one more door to the same records: `ScopedAdmin` starts from
+`groupschool.generic.scoped_queryset` (the same queryset as the UI), limits foreign-key and
+many-to-many choices the same way, exports only what the changelist shows, keeps history
+(django-simple-history) and lets only administrators import.
+
+`PortalResource` is the base of every resource (django-import-export): rows are matched by
+natural keys (codes, staff numbers), every row runs the model's validation (`full_clean`), the
+report names the row and the column, a sheet with any bad row writes nothing, and exported
+cells cannot run as formulas.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.translation import gettext
+from import_export import resources, widgets
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
+
+from .exports import safe_cell
+from .generic import scoped_queryset
+from .roles import Role
+from .scoping import user_scope
+
+# --------------------------------------------------------------------------------------------
+# Formats
+
+
+def _escape_dataset(dataset) -> None:
+    """Apply safe_cell to every cell, keeping the cells' types (numbers stay numbers)."""
+    rows = [tuple(safe_cell(value) for value in row) for row in dataset]
+    headers = dataset.headers
+    dataset.wipe()
+    dataset.headers = headers
+    for row in rows:
+        dataset.append(row)
+
+
+class SafeCSV(base_formats.CSV):
+    """CSV whose cells starting with =, +, -, @, tab or CR are written as text.
+
+    import-export's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) only drops a
+    leading "=" and turns every cell into a string; this replaces it."""
+
+    def _escape_formulae(self, dataset):
+        _escape_dataset(dataset)
+
+
+class SafeXLSX(base_formats.XLSX):
+    def _escape_formulae(self, dataset):
+        _escape_dataset(dataset)
+
+
+IMPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+EXPORT_FORMATS = [SafeXLSX, SafeCSV]
+
+# --------------------------------------------------------------------------------------------
+# Widgets
+
+
+def _text(value) -> str:
+    """A cell as text: spreadsheets turn 10001 into 10001.0; a staff number stays 10001."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return force_str(value).strip()
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return "" if self.allow_blank else None
+        return _text(value)
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice column accepts the stored value ("F") or its label in either language
+    ("女", "Female"); anything else is left for the model's validation to refuse."""
+
+    def __init__(self, choices=(), **kwargs):
+        self.choices = list(choices)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return "" if self.allow_blank else None
+        for stored, _label in self.choices:
+            if text == str(stored):
+                return stored
+        from django.utils import translation
+
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                for stored, label in self.choices:
+                    if text == str(label):
+                        return stored
+        return text
+
+
+class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by the related record's natural key (its code, staff number...).
+    An unknown key is a validation error of this column, not a crash."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return super().clean(text, row=row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(
+                gettext("No %(model)s has the %(key)s “%(value)s”.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "key": self.model._meta.get_field(self.field).verbose_name,
+                    "value": text,
+                }
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        rendered = super().render(value, obj=obj, **kwargs)
+        return "" if rendered is None else rendered
+
+
+class CodeManyToManyWidget(widgets.ManyToManyWidget):
+    """Several natural keys in one cell, separated by commas (, ，、;) or new lines."""
+
+    SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+    def __init__(self, model, field="code", **kwargs):
+        super().__init__(model, separator=",", field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        keys = [_text(key) for key in self.SEPARATORS.split(_text(value))]
+        keys = [key for key in keys if key]
+        if not keys:
+            return self.model.objects.none()
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        missing = set(keys) - {str(v) for v in found.values_list(self.field, flat=True)}
+        if missing:
+            raise ValueError(
+                gettext("No %(model)s has the %(key)s “%(value)s”.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "key": self.model._meta.get_field(self.field).verbose_name,
+                    "value": "、".join(sorted(missing)),
+                }
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return ", ".join(str(getattr(item, self.field)) for item in value.all())
+
+
+class IntListWidget(widgets.Widget):
+    """A list of whole numbers: "52, 54, 57", "52 54 57" or "[52, 54, 57]"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return []
+        if isinstance(value, int | float):
+            value = _text(value)
+        text = str(value).strip()
+        try:
+            if text.startswith("["):
+                numbers = json.loads(text)
+            else:
+                numbers = [int(part) for part in re.split(r"[\s,，、;；]+", text) if part]
+        except ValueError:
+            raise ValueError(gettext("Write whole numbers separated by commas, e.g. 52, 54, 57.")) from None
+        return numbers
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(str(n) for n in value or [])
+
+
+# --------------------------------------------------------------------------------------------
+# Resources
+
+
+def natural_key_field(model, key="code", *, attribute=None, column=None, many=False):
+    """A resource field for a relation given by the related record's natural key."""
+    from import_export.fields import Field
+
+    widget = CodeManyToManyWidget(model, field=key) if many else CodeForeignKeyWidget(model, field=key)
+    return Field(attribute=attribute, column_name=column or attribute, widget=widget)
+
+
+class PortalResource(resources.ModelResource):
+    """The base of every resource: natural keys, full validation, all-or-nothing, safe cells."""
+
+    class Meta:
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        import functools
+
+        if getattr(f, "choices", None) and f.get_internal_type() in ("CharField", "SlugField"):
+            return functools.partial(ChoiceWidget, choices=f.flatchoices)
+        if f.get_internal_type() in ("CharField", "SlugField", "TextField"):
+            return TextWidget
+        return super().widget_from_django_field(f, default)
+
+    # Import ---------------------------------------------------------------------------------
+
+    def import_data(self, dataset, *args, **kwargs):
+        """A sheet with any invalid row writes nothing, whatever the caller asked for."""
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def _id_key(self, row) -> tuple:
+        return tuple(_text(row.get(self.fields[name].column_name)) for name in self.get_import_id_fields())
+
+    def before_import(self, dataset, **kwargs):
+        """Find rows that repeat another row's key: they would silently overwrite it."""
+        super().before_import(dataset, **kwargs)
+        self._repeated_rows: dict[int, int] = {}
+        id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        if not dataset.headers or not all(column in dataset.headers for column in id_columns):
+            return
+        first_seen: dict[tuple, int] = {}
+        for number, values in enumerate(dataset.dict, 1):
+            key = self._id_key(values)
+            if not any(key):
+                continue
+            if key in first_seen:
+                self._repeated_rows[number] = first_seen[key]
+            else:
+                first_seen[key] = number
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        super().before_import_row(row, row_number=row_number, **kwargs)
+        self._row_number = row_number
+
+    def _first_row_with_same_key(self) -> int | None:
+        return getattr(self, "_repeated_rows", {}).get(getattr(self, "_row_number", None))
+
+    def get_instance(self, instance_loader, row):
+        """A row repeating an earlier row's key is not an update of that row (it is refused
+        in import_instance); an unknown code in a key column is reported by that column."""
+        if self._first_row_with_same_key() is not None:
+            return None
+        try:
+            return super().get_instance(instance_loader, row)
+        except (ValueError, ValidationError):
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        """Collect every error of the row: cells that cannot be read (many-to-many cells
+        included), and a key that an earlier row already used."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as exc:
+                    errors[field.attribute] = [ValidationError(force_str(exc), code="invalid")]
+        first = self._first_row_with_same_key()
+        if first is not None:
+            key_field = self.fields[self.get_import_id_fields()[0]]
+            errors.setdefault(key_field.attribute, []).append(
+                ValidationError(
+                    gettext("Row %(first)d has the same %(column)s: a record appears once in a sheet.")
+                    % {"first": first, "column": self._column_label(key_field.attribute)},
+                    code="repeated",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _column_label(self, attribute: str) -> str:
+        """'home_campus (home campus)': the column of the sheet and the field's name."""
+        attribute = attribute.removesuffix("_id")
+        column = attribute
+        for field in self.fields.values():
+            if field.attribute and field.attribute.removesuffix("_id") == attribute:
+                column = field.column_name
+                break
+        try:
+            verbose = self._meta.model._meta.get_field(attribute).verbose_name
+        except Exception:
+            return column
+        if str(verbose) == column:
+            return column
+        return gettext("%(column)s (%(field)s)") % {"column": column, "field": verbose}
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """Errors are keyed by column and field name (not the model attribute)."""
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            labelled = defaultdict(list)
+            for key, messages_ in error.message_dict.items():
+                label = NON_FIELD_ERRORS if key == NON_FIELD_ERRORS else self._column_label(key)
+                labelled[label].extend(messages_)
+            result.validation_error = ValidationError(dict(labelled))
+        return result
+
+    # Export ---------------------------------------------------------------------------------
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, widgets.NumberWidget):
+            return value
+        return safe_cell(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Admin
+
+
+def lookups_condition(lookups, campus_ids) -> Q:
+    """Rows whose lookups reach one of these campuses."""
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__in": campus_ids})
+    return condition
+
+
+def related_only(field_name: str):
+    """A list filter on a relation that offers only the values found in the user's rows
+    (Django's default would list every campus, in scope or not)."""
+    return (field_name, admin.RelatedOnlyFieldListFilter)
+
+
+class ScopedFormfieldsMixin:
+    """Foreign-key and many-to-many choices limited to what the user may see (admin and inlines)."""
+
+    def _choices_queryset(self, model, request):
+        user = request.user
+        if model is get_user_model():
+            if user_scope(user).everything:
+                return model._default_manager.all()
+            return model._default_manager.filter(
+                Q(pk=user.pk) | Q(staff_member__home_campus_id__in=user_scope(user).campus_ids)
+            )
+        related_admin = self.admin_site._registry.get(model)
+        if isinstance(related_admin, ScopedAdmin):
+            return related_admin.get_queryset(request)
+        return scoped_queryset(model, user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = self._choices_queryset(db_field.related_model, request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = self._choices_queryset(db_field.related_model, request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class ScopedAdmin(ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """The admin of every portal model.
+
+    - rows: `scoped_queryset(model, user)` (plus `scope_lookups` for models without `for_user`),
+      so a record out of scope is "not found" in the changelist, change page, history and export;
+    - writes on reference data (models that belong to no campus) only for city-wide roles;
+    - import only for administrators; export of the rows the changelist shows.
+    """
+
+    #: Lookups from the model to Campus, for models whose manager has no `for_user`.
+    scope_lookups: tuple[str, ...] = ()
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
+    import_template_name = "admin/groupschool/import.html"
+    list_per_page = 50
+    show_full_result_count = False
+
+    # Rows -----------------------------------------------------------------------------------
+
+    @property
+    def campus_scoped(self) -> bool:
+        return hasattr(self.model._default_manager, "for_user") or bool(self.scope_lookups)
+
+    def get_queryset(self, request):
+        queryset = scoped_queryset(self.model, request.user)
+        if self.scope_lookups and not hasattr(self.model._default_manager, "for_user"):
+            scope = user_scope(request.user)
+            if not scope.everything:
+                # Models that hang from a campus without declaring `campus_scope` (a group's
+                # leadership...): the rows that reach a campus in the user's scope.
+                condition = self.scope_condition(scope.campus_ids) if scope.campus_ids else None
+                queryset = (
+                    queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+                    if condition is not None
+                    else queryset.none()
+                )
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset
+
+    def scope_condition(self, campus_ids) -> Q:
+        return lookups_condition(self.scope_lookups, campus_ids)
+
+    def _require_in_scope(self, request, object_id) -> None:
+        if user_scope(request.user).everything:
+            return  # city-wide roles may also read the history of deleted records
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404(gettext("No record with this number is within your responsibility."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # Permissions ----------------------------------------------------------------------------
+
+    def _may_write(self, request) -> bool:
+        return self.campus_scoped or user_scope(request.user).everything
+
+    def has_add_permission(self, request):
+        return self._may_write(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        """Bulk imports are the administrators' (superusers count as administrators)."""
+        return user_scope(request.user).has_role(Role.ADMINISTRATOR) and super().has_import_permission(
+            request
+        )
+
+    # Import ---------------------------------------------------------------------------------
+
+    def process_result(self, result, request):
+        """Should the confirmed import still meet a bad row, nothing was written: say so."""
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                gettext("Nothing was imported: the file has errors. Upload it again to see them."),
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For history rows: to be read, never written."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+__all__ = [
+    "CodeForeignKeyWidget",
+    "CodeManyToManyWidget",
+    "ChoiceWidget",
+    "IntListWidget",
+    "PortalResource",
+    "ReadOnlyAdmin",
+    "SafeCSV",
+    "SafeXLSX",
+    "ScopedAdmin",
+    "ScopedInline",
+    "natural_key_field",
+    "related_only",
+]

@@ -1,0 +1,154 @@
+"""django-filter filtersets of the planning app."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campuses.models import Campus
+from staff.models import StaffMember, Unit
+
+from .models import (
+    CLOSED_STATUSES,
+    Document,
+    Measure,
+    Meeting,
+    Notification,
+    Phase,
+    ProgressReport,
+    Status,
+    SubTask,
+)
+from .services import local_today
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """A filterset whose form carries Bootstrap classes; date filters use the browser's date picker."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.Select | forms.SelectMultiple):
+                    widget.attrs.setdefault("class", "form-select form-select-sm")
+                else:
+                    widget.attrs.setdefault("class", "form-control form-control-sm")
+                if isinstance(widget, forms.DateInput):
+                    widget.input_type = "date"
+        return self._form
+
+
+def _leaders(request):
+    return StaffMember.objects.filter(led_measures__isnull=False).distinct().order_by("name")
+
+
+def _units(request):
+    return Unit.objects.filter(measures__isnull=False).distinct()
+
+
+def _overdue_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": Status.OVERDUE}) | (
+        Q(**{f"{prefix}due_on__lt": local_today()}) & ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
+    )
+
+
+class MeasureFilterSet(StyledFilterSet):
+    """Filters of the timeline and the measures list: phase, leader, unit, campus, status."""
+
+    q = django_filters.CharFilter(label=_("Code, title or text"), method="filter_q")
+    phase = django_filters.ModelChoiceFilter(
+        label=_("phase"), queryset=Phase.objects.all(), method="filter_phase"
+    )
+    leader = django_filters.ModelChoiceFilter(
+        label=_("responsible leader"), queryset=_leaders, field_name="leaders"
+    )
+    unit = django_filters.ModelChoiceFilter(label=_("responsible unit"), queryset=_units, field_name="units")
+    campus = django_filters.ModelChoiceFilter(
+        label=_("campus"), queryset=Campus.objects.all(), method="filter_campus"
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Status.choices, method="filter_status")
+
+    class Meta:
+        model = Measure
+        fields = ["q", "phase", "leader", "unit", "campus", "status"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(text__icontains=value)
+        )
+
+    def filter_phase(self, queryset, name, value):
+        # A measure the plan does not tie to one phase runs through all of them.
+        return queryset.filter(Q(phase=value) | Q(phase__isnull=True))
+
+    def filter_campus(self, queryset, name, value):
+        return queryset.filter(Q(campus=value) | Q(subtasks__campus=value)).distinct()
+
+    def filter_status(self, queryset, name, value):
+        if value == Status.OVERDUE:
+            return queryset.filter(_overdue_q())
+        return queryset.filter(status=value)
+
+
+class SubTaskFilterSet(StyledFilterSet):
+    measure = django_filters.ModelChoiceFilter(label=_("measure"), queryset=Measure.objects.all())
+    campus = django_filters.ModelChoiceFilter(label=_("campus"), queryset=Campus.objects.all())
+    unit = django_filters.ModelChoiceFilter(label=_("unit"), queryset=Unit.objects.all())
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Status.choices, method="filter_status")
+
+    class Meta:
+        model = SubTask
+        fields = ["measure", "campus", "unit", "status"]
+
+    def filter_status(self, queryset, name, value):
+        if value == Status.OVERDUE:
+            return queryset.filter(_overdue_q())
+        return queryset.filter(status=value)
+
+
+class ProgressReportFilterSet(StyledFilterSet):
+    measure = django_filters.ModelChoiceFilter(label=_("measure"), queryset=Measure.objects.all())
+    campus = django_filters.ModelChoiceFilter(
+        label=_("campus"), queryset=Campus.objects.all(), field_name="subtask__campus"
+    )
+    reported_after = django_filters.DateFilter(
+        label=_("reported from"), field_name="reported_at__date", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["measure", "campus", "reported_after"]
+
+
+class DocumentFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Document.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Document.DocStatus.choices)
+    phase = django_filters.ModelChoiceFilter(label=_("phase"), queryset=Phase.objects.all())
+    required = django_filters.BooleanFilter(label=_("required by the plan"))
+
+    class Meta:
+        model = Document
+        fields = ["q", "kind", "status", "phase", "required"]
+
+
+class MeetingFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Meeting.Kind.choices)
+    held_after = django_filters.DateFilter(label=_("held from"), field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(label=_("held until"), field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "kind", "held_after", "held_before"]
+
+
+class NotificationFilterSet(StyledFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Notification.Kind.choices)
+    unread = django_filters.BooleanFilter(label=_("unread"), field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread"]

@@ -1,0 +1,628 @@
+"""The work plan (实施方案) as a living timeline: phases, milestones, measures, sub-tasks,
+progress reports, the documents register, meetings with their decisions, and reminders.
+
+The plan itself (sections 三 and 四) is reference data: every user with a portal role sees all of
+it. What belongs to one campus (a sub-task assigned to a campus, a document or a meeting of one
+campus) carries its campus and declares `campus_scope`: `for_user` then answers "which of these
+may this user act on?" — a campus executive vice-principal reports only on their campus's
+sub-tasks (see selectors and services).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from groupschool.scoping import CampusScopedQuerySet, user_scope
+
+
+class Status(models.TextChoices):
+    """The status of a measure or sub-task. `overdue` is set by the daily job (tasks.py)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    OVERDUE = "overdue", _("Overdue")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Statuses of items that are finished one way or another: never overdue, no more reports.
+CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Phase(models.Model):
+    """工作步骤: one of the four steps of section 四, with the month the plan names."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    plan_period = models.CharField(
+        _("period in the plan"), max_length=50, help_text=_("As the plan words it, e.g. 2023年9月前.")
+    )
+    description = models.TextField(_("text in the plan"), blank=True)
+    start_on = models.DateField(_("starts on"))
+    end_on = models.DateField(_("ends on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["order", "start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__gte=models.F("start_on")),
+                name="phase_ends_after_start",
+                violation_error_message=_("A phase ends on or after the day it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    """A dated event of the plan, such as a campus opening (2023年开办龙翔校区)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    date = models.DateField(_("date"))
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    plan_wording = models.CharField(_("wording in the plan"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="milestone_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_people(self):
+        """Phase, campus, leaders and units in a fixed number of queries."""
+        return self.select_related("phase", "campus").prefetch_related(
+            models.Prefetch(
+                "leader_links", queryset=MeasureLeader.objects.select_related("person").order_by("order")
+            ),
+            models.Prefetch(
+                "unit_links", queryset=MeasureUnit.objects.select_related("unit").order_by("order")
+            ),
+        )
+
+    def led_by_user(self, user):
+        """Measures whose responsible leaders or units include the user's staff record."""
+        member = getattr(user, "staff_member", None) if user.is_authenticated else None
+        if member is None:
+            return self.none()
+        condition = Q(leaders=member)
+        if member.unit_id:
+            condition |= Q(units=member.unit_id)
+        return self.filter(pk__in=Measure.objects.filter(condition).values("pk"))
+
+
+class Measure(models.Model):
+    """工作举措 of section 三, with its responsible leaders (责任领导) and units (责任单位) in the
+    order the plan lists them."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. 三(一)1"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    section = models.CharField(_("section"), max_length=100, help_text=_("e.g. （一）健全集团管理机制"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("full text"))
+    phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("phase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    leaders = models.ManyToManyField(
+        "staff.StaffMember",
+        verbose_name=_("responsible leaders"),
+        through="MeasureLeader",
+        related_name="led_measures",
+        blank=True,
+    )
+    units = models.ManyToManyField(
+        "staff.Unit",
+        verbose_name=_("responsible units"),
+        through="MeasureUnit",
+        related_name="measures",
+        blank=True,
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    start_on = models.DateField(_("starts on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
+    history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="measure_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True)
+                | Q(start_on__isnull=True)
+                | Q(due_on__gte=models.F("start_on")),
+                name="measure_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def leader_names(self) -> list[str]:
+        return [link.person.name for link in self.leader_links.all()]
+
+    @property
+    def unit_names(self) -> list[str]:
+        return [link.unit.name for link in self.unit_links.all()]
+
+
+class MeasureLeader(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="leader_links")
+    person = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("responsible leader"), on_delete=models.PROTECT
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsible leader")
+        verbose_name_plural = _("responsible leaders")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "person"], name="measure_leader_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class MeasureUnit(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey("staff.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "unit"], name="measure_unit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class SubTaskQuerySet(CampusScopedQuerySet):
+    def reportable_by(self, user):
+        """Sub-tasks the user may report on: everything for bureau roles; for group leadership
+        the sub-tasks of its campuses and of its schools' units; for a campus executive
+        vice-principal, only the sub-tasks assigned to their campus."""
+        scope = user_scope(user)
+        if scope.everything:
+            return self
+        condition = Q(campus_id__in=scope.campus_ids)
+        if scope.group_ids:
+            condition |= Q(unit__school__group_id__in=scope.group_ids)
+        return self.filter(condition)
+
+
+class SubTask(models.Model):
+    """A part of a measure assigned to one campus or one unit (a decision may create one)."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="subtasks"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planning_subtasks",
+    )
+    unit = models.ForeignKey(
+        "staff.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planning_subtasks",
+    )
+    owner = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("person in charge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planning_subtasks",
+    )
+    decision = models.ForeignKey(
+        "Decision",
+        verbose_name=_("decided at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+    )
+    start_on = models.DateField(_("starts on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
+    history = HistoricalRecords()
+
+    objects = SubTaskQuerySet.as_manager()
+    campus_scope = ("campus",)
+
+    class Meta:
+        verbose_name = _("sub-task")
+        verbose_name_plural = _("sub-tasks")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(campus__isnull=False) & Q(unit__isnull=True))
+                | (Q(campus__isnull=True) & Q(unit__isnull=False)),
+                name="subtask_campus_xor_unit",
+                violation_error_message=_("Assign the sub-task to a campus or to a unit, not both."),
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="subtask_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True)
+                | Q(start_on__isnull=True)
+                | Q(due_on__gte=models.F("start_on")),
+                name="subtask_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:measure_detail", args=[self.measure_id]) + f"#subtask-{self.pk}"
+
+    @property
+    def assignee(self):
+        return self.campus or self.unit
+
+
+def report_upload_to(instance, filename: str) -> str:
+    today = datetime.date.today()
+    return f"planning/reports/{today:%Y/%m}/{filename}"
+
+
+class ProgressReport(models.Model):
+    """A progress report on a measure or one of its sub-tasks; the latest sets the progress."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="reports"
+    )
+    subtask = models.ForeignKey(
+        SubTask,
+        verbose_name=_("sub-task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="planning_reports",
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    text = models.TextField(_("report"))
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=PERCENT)
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("subtask__campus",)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_at_most_100"),
+        ]
+        indexes = [models.Index(fields=["measure", "subtask", "reported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subtask or self.measure} · {self.percent}%"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=report_upload_to)
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """总结推进会 or a 三重一大 decision meeting: date, attendees, agenda, decisions."""
+
+    class Kind(models.TextChoices):
+        PROGRESS_REVIEW = "progress_review", _("Progress review meeting (总结推进会)")
+        MAJOR_DECISION = "major_decision", _("Major-matters meeting (三重一大)")
+        LEADING_GROUP = "leading_group", _("Leading group meeting")
+        OTHER = "other", _("Other meeting")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planning_meetings",
+        help_text=_("Leave empty for a meeting of the whole group."),
+    )
+    attendees = models.ManyToManyField(
+        "staff.StaffMember", verbose_name=_("attendees"), related_name="planning_meetings", blank=True
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("campus",)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
+class Decision(models.Model):
+    """A decision taken at a meeting; `decision_create` may add follow-up sub-tasks."""
+
+    class Category(models.TextChoices):
+        MAJOR_MATTER = "major_matter", _("Major matter (重大事项)")
+        APPOINTMENT = "appointment", _("Important appointment (重要干部任免)")
+        PROJECT = "project", _("Major project (重大项目安排)")
+        FUNDS = "funds", _("Large use of funds (大额资金使用)")
+        GENERAL = "general", _("General")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.GENERAL
+    )
+    text = models.TextField(_("decision"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+def document_upload_to(instance, filename: str) -> str:
+    return f"planning/documents/{instance.kind}/{filename}"
+
+
+class Document(models.Model):
+    """The documents register: 办学章程, 三年发展规划, 年度工作计划, 规章制度... with their version
+    and status draft → under review → approved; approval names the meeting that approved it."""
+
+    class Kind(models.TextChoices):
+        CHARTER = "charter", _("Charter (办学章程)")
+        DEVELOPMENT_PLAN = "development_plan", _("Three-year development plan (三年发展规划)")
+        ANNUAL_PLAN = "annual_plan", _("Annual work plan (年度工作计划)")
+        REGULATION = "regulation", _("Regulation (规章制度)")
+        ASSESSMENT = "assessment", _("Assessment standard (评估标准)")
+        OTHER = "other", _("Other document")
+
+    class DocStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("phase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planning_documents",
+        help_text=_("Leave empty for a document of the whole group."),
+    )
+    required = models.BooleanField(_("required by the plan"), default=False)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    version = models.CharField(_("version"), max_length=20, default="0.1")
+    status = models.CharField(_("status"), max_length=20, choices=DocStatus.choices, default=DocStatus.DRAFT)
+    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
+    approved_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("approved at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_documents",
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CampusScopedQuerySet.as_manager()
+    campus_scope = ("campus",)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["phase__order", "kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (Q(approved_at_meeting__isnull=False) & Q(approved_on__isnull=False)),
+                name="document_approval_names_meeting",
+                violation_error_message=_("An approved document names the meeting that approved it."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Notification(models.Model):
+    """An in-app reminder. One per person, item and day: the job can run twice safely."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        REPORT_FILED = "report_filed", _("Report filed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="planning_notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    item_key = models.CharField(_("item"), max_length=40, help_text=_("e.g. measure:3, subtask:12"))
+    day = models.DateField(_("day"))
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subtask = models.ForeignKey(
+        SubTask, verbose_name=_("sub-task"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "item_key", "day"], name="notification_once_per_item_and_day"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+    def get_absolute_url(self) -> str:
+        if self.document_id:
+            return reverse("planning:document_detail", args=[self.document_id])
+        if self.subtask_id:
+            return reverse("planning:measure_detail", args=[self.measure_id]) + f"#subtask-{self.subtask_id}"
+        if self.measure_id:
+            return reverse("planning:measure_detail", args=[self.measure_id])
+        return reverse("planning:timeline")
+
+
+class ReminderRun(models.Model):
+    """One row per day the reminder job ran: what it did (job state lives in the database)."""
+
+    day = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    marked_overdue = models.PositiveIntegerField(_("marked overdue"), default=0)
+    notifications = models.PositiveIntegerField(_("notifications"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}"

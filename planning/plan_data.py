@@ -1,0 +1,100 @@
+"""Load the plan's sections 三 and 四 (fixtures/plan_measures.json) idempotently.
+
+Appended to `groupschool.plan_data.SECTION_LOADERS`, so `manage.py load_plan_data` (and `make run`)
+loads it after the campuses, units and people it refers to. Records are found by natural key
+(phase and document codes, measure codes, milestone names) and created only when missing: a second
+load neither fails nor duplicates, and never overwrites what the bureau changed since.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+MEASURES_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan_measures.json"
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def plan_measures_read(path: Path = MEASURES_FILE) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def plan_measures_load(data: dict, counts: dict, *, path: Path = MEASURES_FILE) -> None:
+    """Section loader (see groupschool.plan_data): phases, milestones, measures with their
+    responsible leaders and units, and the documents 建章立制 requires."""
+    from campuses.models import Campus
+    from staff.models import PostType, StaffMember, Unit
+
+    from .models import Document, Measure, MeasureLeader, MeasureUnit, Milestone, Phase
+
+    plan = plan_measures_read(path)
+    phases = {}
+    for row in plan["phases"]:
+        phase, created = Phase.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "order": row["order"],
+                "name": row["name"],
+                "plan_period": row["plan_period"],
+                "description": row["description"],
+                "start_on": _date(row["start_on"]),
+                "end_on": _date(row["end_on"]),
+            },
+        )
+        phases[row["code"]] = phase
+        counts["phases"] += created
+    for row in plan["milestones"]:
+        _, created = Milestone.objects.get_or_create(
+            name=row["name"],
+            defaults={
+                "date": _date(row["date"]),
+                "campus": Campus.objects.filter(code=row.get("campus")).first(),
+                "phase": phases.get(row.get("phase")),
+                "plan_wording": row.get("plan_wording", ""),
+            },
+        )
+        counts["milestones"] += created
+    measures = {}
+    for row in plan["measures"]:
+        measure, created = Measure.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "order": row["order"],
+                "section": row["section"],
+                "title": row["title"],
+                "text": row["text"],
+                "phase": phases.get(row.get("phase")),
+            },
+        )
+        measures[row["code"]] = measure
+        counts["measures"] += created
+        if not created:
+            continue
+        for order, name in enumerate(row["leaders"], start=1):
+            person = StaffMember.objects.filter(name=name, home_campus__isnull=True, staff_number="").first()
+            if person is None:
+                person = StaffMember.objects.create(name=name, post_type=PostType.MANAGEMENT)
+                counts["people"] += 1
+            MeasureLeader.objects.create(measure=measure, person=person, order=order)
+        for order, name in enumerate(row["units"], start=1):
+            MeasureUnit.objects.create(measure=measure, unit=Unit.objects.get(name=name), order=order)
+    for row in plan["documents"]:
+        phase = phases.get(row.get("phase"))
+        _, created = Document.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "kind": row["kind"],
+                "title": row["title"],
+                "phase": phase,
+                "measure": measures.get(row.get("measure")),
+                "required": row.get("required", False),
+                "due_on": _date(row.get("due_on")) or (phase.end_on if phase else None),
+            },
+        )
+        counts["documents"] += created

@@ -1,0 +1,204 @@
+"""Reads of the planning app: the timeline, "my work", a phase's status report.
+
+Each returns what a page needs in a fixed number of queries, whatever the number of measures,
+sub-tasks or reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from groupschool.scoping import user_scope
+
+from .models import CLOSED_STATUSES, Document, Measure, Milestone, Phase, ProgressReport, Status, SubTask
+from .services import is_overdue
+
+
+def measure_list() -> QuerySet[Measure]:
+    """Every measure with its phase, campus, leaders, units and sub-tasks (the plan is read by all)."""
+    return Measure.objects.with_people().prefetch_related(
+        Prefetch(
+            "subtasks", queryset=SubTask.objects.select_related("campus", "unit").order_by("due_on", "pk")
+        )
+    )
+
+
+def item_overdue(item, today: datetime.date) -> bool:
+    return item.status == Status.OVERDUE or is_overdue(due_on=item.due_on, status=item.status, today=today)
+
+
+def _span(phases: list[Phase]) -> tuple[datetime.date | None, datetime.date | None]:
+    if not phases:
+        return None, None
+    return min(p.start_on for p in phases), max(p.end_on for p in phases)
+
+
+def document_overdue(document: Document, today: datetime.date) -> bool:
+    return (
+        document.status != Document.DocStatus.APPROVED
+        and document.due_on is not None
+        and document.due_on < today
+    )
+
+
+def timeline_data(
+    *, measures: QuerySet[Measure], today: datetime.date, documents: QuerySet[Document] | None = None
+) -> dict:
+    """Rows of the Gantt chart: phases, milestones, each measure and its sub-tasks, then the
+    documents the phases require. A measure without dates (the plan gives none) spans its phase,
+    or the whole plan, drawn as undated."""
+    phases = list(Phase.objects.order_by("order", "start_on"))
+    plan_start, plan_end = _span(phases)
+    milestones = list(Milestone.objects.select_related("campus").order_by("date"))
+    rows = []
+    for measure in measures:
+        fallback_start = measure.phase.start_on if measure.phase else plan_start
+        fallback_end = measure.phase.end_on if measure.phase else plan_end
+        start = measure.start_on or fallback_start
+        end = measure.due_on or fallback_end
+        rows.append(
+            {
+                "kind": "measure",
+                "label": f"{measure.code} {measure.title}",
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "undated": measure.due_on is None,
+                "status": measure.status,
+                "status_label": str(measure.get_status_display()),
+                "progress": measure.progress,
+                "overdue": item_overdue(measure, today),
+                "people": "、".join(measure.leader_names) + " — " + "、".join(measure.unit_names),
+                "url": reverse("planning:measure_detail", args=[measure.pk]),
+            }
+        )
+        for subtask in measure.subtasks.all():
+            start = subtask.start_on or subtask.due_on or measure.start_on or fallback_start
+            end = subtask.due_on or measure.due_on or fallback_end
+            rows.append(
+                {
+                    "kind": "subtask",
+                    "label": f"  └ {subtask.title}",
+                    "start": start.isoformat() if start else None,
+                    "end": end.isoformat() if end else None,
+                    "undated": subtask.due_on is None,
+                    "status": subtask.status,
+                    "status_label": str(subtask.get_status_display()),
+                    "progress": subtask.progress,
+                    "overdue": item_overdue(subtask, today),
+                    "people": str(subtask.assignee or ""),
+                    "url": reverse("planning:measure_detail", args=[measure.pk]) + f"#subtask-{subtask.pk}",
+                }
+            )
+    for document in documents if documents is not None else ():
+        end = document.due_on or (document.phase.end_on if document.phase else None)
+        start = document.phase.start_on if document.phase else end
+        rows.append(
+            {
+                "kind": "document",
+                "label": str(_("Document: %(title)s") % {"title": document.title}),
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "undated": False,
+                "status": "done" if document.status == Document.DocStatus.APPROVED else "not_started",
+                "status_label": str(document.get_status_display()),
+                "progress": 100 if document.status == Document.DocStatus.APPROVED else 0,
+                "overdue": document_overdue(document, today),
+                "people": f"v{document.version}",
+                "url": reverse("planning:document_detail", args=[document.pk]),
+            }
+        )
+    return {
+        "today": today.isoformat(),
+        "phases": [
+            {
+                "pk": p.pk,
+                "name": p.name,
+                "period": p.plan_period,
+                "start": p.start_on.isoformat(),
+                "end": p.end_on.isoformat(),
+            }
+            for p in phases
+        ],
+        "milestones": [{"name": m.name, "date": m.date.isoformat()} for m in milestones],
+        "rows": rows,
+    }
+
+
+def my_work(*, user, today: datetime.date) -> dict:
+    """What the signed-in person answers for: measures they lead or their unit owns, sub-tasks
+    of their campus, of their unit or in their charge — due soonest first, undated last."""
+    member = getattr(user, "staff_member", None)
+    measures = list(
+        Measure.objects.led_by_user(user)
+        .exclude(status=Status.CANCELLED)
+        .with_people()
+        .order_by("due_on", "order")
+    )
+    condition = Q(pk__in=SubTask.objects.reportable_by(user).values("pk"))
+    if member is not None:
+        condition |= Q(owner=member)
+        if member.unit_id:
+            condition |= Q(unit_id=member.unit_id)
+    if user_scope(user).everything and member is None:
+        # A bureau account not linked to a staff record answers for nothing in particular:
+        # show it what is overdue or due soon anywhere.
+        condition = Q(due_on__lte=today + datetime.timedelta(days=30))
+    subtasks = list(
+        SubTask.objects.filter(condition)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("measure", "campus", "unit", "owner")
+        .order_by("due_on", "pk")
+    )
+    subtasks.sort(key=lambda s: (s.due_on is None, s.due_on or today))
+    measures.sort(key=lambda m: (m.due_on is None, m.due_on or today, m.order))
+    reportable = set(
+        SubTask.objects.reportable_by(user)
+        .filter(pk__in=[s.pk for s in subtasks])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "measures": [(m, item_overdue(m, today)) for m in measures],
+        "subtasks": [(s, item_overdue(s, today), s.pk in reportable) for s in subtasks],
+    }
+
+
+def phase_status(*, phase: Phase, today: datetime.date) -> dict:
+    """A phase's one-page status: its measures, its documents, its sub-tasks due in the phase,
+    its milestones, with the overdue ones counted."""
+    measures = list(measure_list().filter(Q(phase=phase) | Q(phase__isnull=True)))
+    documents = list(
+        Document.objects.filter(phase=phase).select_related("approved_at_meeting", "campus", "measure")
+    )
+    subtasks = list(
+        SubTask.objects.filter(due_on__range=(phase.start_on, phase.end_on)).select_related(
+            "measure", "campus", "unit"
+        )
+    )
+    milestones = list(
+        Milestone.objects.filter(Q(phase=phase) | Q(date__range=(phase.start_on, phase.end_on)))
+    )
+    latest = {
+        report.measure_id: report
+        for report in ProgressReport.objects.filter(measure__in=measures, subtask__isnull=True)
+        .select_related("author")
+        .order_by("measure_id", "reported_at", "pk")
+    }
+    return {
+        "phase": phase,
+        "measures": [(m, item_overdue(m, today), latest.get(m.pk)) for m in measures],
+        "documents": [
+            (d, d.status != Document.DocStatus.APPROVED and d.due_on is not None and d.due_on < today)
+            for d in documents
+        ],
+        "subtasks": [(s, item_overdue(s, today)) for s in subtasks],
+        "milestones": milestones,
+        "overdue_count": sum(item_overdue(m, today) for m in measures)
+        + sum(item_overdue(s, today) for s in subtasks)
+        + sum(
+            1 for d in documents if d.status != Document.DocStatus.APPROVED and d.due_on and d.due_on < today
+        ),
+    }

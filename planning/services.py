@@ -1,0 +1,456 @@
+"""Writes of the planning app: progress reports, sub-tasks, documents, meetings, reminders.
+
+Rules of the plan kept here (not in views or signals):
+- the latest progress report sets the progress of its measure or sub-task, and its status;
+- an item is overdue when its due date has passed in the bureau's local day (Asia/Shanghai),
+  not in UTC: a sub-task due on 31 May is overdue from 1 June 00:00 Beijing time;
+- a campus executive vice-principal reports only on the sub-tasks of their campus.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from groupschool.roles import CAMPUS_PERMISSION, Role
+from groupschool.scoping import user_scope
+
+from .models import (
+    CLOSED_STATUSES,
+    Attachment,
+    Decision,
+    Document,
+    Measure,
+    Meeting,
+    Notification,
+    ProgressReport,
+    ReminderRun,
+    Status,
+    SubTask,
+)
+from .permissions import can_approve_documents, can_edit_plan, can_report_on_measure
+
+# --- Dates and status rules ------------------------------------------------------------------
+
+
+def local_today(now: datetime.datetime | None = None) -> datetime.date:
+    """The bureau's calendar day (settings.TIME_ZONE, Asia/Shanghai) at `now`."""
+    now = now or timezone.now()
+    return timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def is_overdue(*, due_on: datetime.date | None, status: str, today: datetime.date) -> bool:
+    """Past its due date and neither done nor cancelled."""
+    return due_on is not None and due_on < today and status not in CLOSED_STATUSES
+
+
+def status_for(*, progress: int, due_on: datetime.date | None, current: str, today: datetime.date) -> str:
+    """The status an item's progress and due date give it. Cancelled stays cancelled; 100 % is
+    done; a passed due date is overdue; some progress is in progress; else not started."""
+    if current == Status.CANCELLED:
+        return Status.CANCELLED
+    if progress >= 100:
+        return Status.DONE
+    if due_on is not None and due_on < today:
+        return Status.OVERDUE
+    if progress > 0:
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+def _refresh_progress(item: Measure | SubTask, *, today: datetime.date) -> None:
+    """Set progress from the item's latest report and recompute the status."""
+    reports = ProgressReport.objects.filter(measure=item) if isinstance(item, Measure) else item.reports
+    if isinstance(item, Measure):
+        reports = reports.filter(subtask__isnull=True)
+    latest = reports.order_by("-reported_at", "-pk").first()
+    item.progress = latest.percent if latest else 0
+    item.status = status_for(progress=item.progress, due_on=item.due_on, current=item.status, today=today)
+    item.full_clean()
+    item.save(update_fields=["progress", "status"])
+
+
+# --- Progress reports ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_report_file(
+    *,
+    user,
+    measure: Measure | None = None,
+    subtask: SubTask | None = None,
+    text: str,
+    percent: int,
+    files: Iterable = (),
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """File a progress report on a measure, or on one of its sub-tasks; the report becomes the
+    item's latest and sets its progress and status.
+
+    Raises PermissionDenied when the user may not report on the item (a vice-principal on a
+    measure, or on another campus's sub-task) and ValidationError for bad input."""
+    now = now or timezone.now()
+    if subtask is not None:
+        if not SubTask.objects.reportable_by(user).filter(pk=subtask.pk).exists():
+            raise PermissionDenied(_("You can only report on the sub-tasks of your own campus."))
+        measure = subtask.measure
+        target: Measure | SubTask = subtask
+    elif measure is not None:
+        if not can_report_on_measure(user, measure):
+            raise PermissionDenied(_("Your role cannot report on a whole measure; report on a sub-task."))
+        target = measure
+    else:
+        raise ValidationError(_("Choose the measure or sub-task the report is about."))
+    if target.status == Status.CANCELLED:
+        raise ValidationError({"percent": _("This item is cancelled: it takes no more reports.")})
+    report = ProgressReport(
+        measure=measure, subtask=subtask, author=user, reported_at=now, text=text.strip(), percent=percent
+    )
+    report.full_clean()
+    report.save()
+    for upload in files:
+        attachment = Attachment(report=report, file=upload, name=upload.name[:200])
+        attachment.full_clean(exclude=["file"])
+        attachment.save()
+    _refresh_progress(target, today=local_today(now))
+    return report
+
+
+# --- Sub-tasks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subtask_create(
+    *,
+    user,
+    measure: Measure,
+    title: str,
+    campus=None,
+    unit=None,
+    owner=None,
+    start_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
+    description: str = "",
+    decision: Decision | None = None,
+) -> SubTask:
+    """Break a measure into a sub-task assigned to one campus or one unit."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    if campus is not None and not user_scope(user).covers_campus(campus.pk):
+        raise ValidationError({"campus": _("Choose a campus within your scope.")})
+    subtask = SubTask(
+        measure=measure,
+        title=title,
+        campus=campus,
+        unit=unit,
+        owner=owner,
+        start_on=start_on,
+        due_on=due_on,
+        description=description,
+        decision=decision,
+    )
+    subtask.status = status_for(progress=0, due_on=due_on, current=subtask.status, today=local_today())
+    subtask.full_clean()
+    subtask.save()
+    return subtask
+
+
+@transaction.atomic
+def item_set_cancelled(*, user, item: Measure | SubTask, cancelled: bool) -> Measure | SubTask:
+    """Cancel an item, or take it up again (its status follows from progress and due date)."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    item.status = Status.CANCELLED if cancelled else Status.NOT_STARTED
+    if not cancelled:
+        item.status = status_for(
+            progress=item.progress, due_on=item.due_on, current=item.status, today=local_today()
+        )
+    item.save(update_fields=["status"])
+    return item
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_submit(*, user, document: Document) -> Document:
+    """Draft → under review."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    if document.status != Document.DocStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be submitted for review.")})
+    document.status = Document.DocStatus.UNDER_REVIEW
+    document.save(update_fields=["status"])
+    return document
+
+
+@transaction.atomic
+def document_return(*, user, document: Document) -> Document:
+    """Under review → draft, for another version."""
+    if not can_approve_documents(user):
+        raise PermissionDenied(_("Only the bureau approves or returns documents."))
+    if document.status != Document.DocStatus.UNDER_REVIEW:
+        raise ValidationError({"status": _("Only a document under review can be returned.")})
+    document.status = Document.DocStatus.DRAFT
+    document.save(update_fields=["status"])
+    return document
+
+
+@transaction.atomic
+def document_approve(
+    *, user, document: Document, meeting: Meeting, approved_on: datetime.date | None = None
+) -> Document:
+    """Under review → approved, recording the meeting that approved it (三重一大: documents of
+    the group are adopted by a meeting, not by one person)."""
+    if not can_approve_documents(user):
+        raise PermissionDenied(_("Only the bureau approves or returns documents."))
+    if document.status != Document.DocStatus.UNDER_REVIEW:
+        raise ValidationError({"status": _("Only a document under review can be approved.")})
+    if meeting is None:
+        raise ValidationError({"meeting": _("Name the meeting that approved the document.")})
+    approved_on = approved_on or meeting.held_on
+    if approved_on < meeting.held_on:
+        raise ValidationError({"approved_on": _("A document cannot be approved before its meeting is held.")})
+    document.status = Document.DocStatus.APPROVED
+    document.approved_at_meeting = meeting
+    document.approved_on = approved_on
+    document.full_clean()
+    document.save(update_fields=["status", "approved_at_meeting", "approved_on"])
+    return document
+
+
+@transaction.atomic
+def document_new_version(*, user, document: Document, version: str, file=None) -> Document:
+    """Start a new version of a document: it goes back to draft and its approval is cleared."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    version = (version or "").strip()
+    if not version or version == document.version:
+        raise ValidationError({"version": _("Give the new version a number different from the current one.")})
+    document.version = version
+    document.status = Document.DocStatus.DRAFT
+    document.approved_at_meeting = None
+    document.approved_on = None
+    if file is not None:
+        document.file = file
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+# --- Meetings and decisions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    user,
+    meeting: Meeting,
+    text: str,
+    category: str = Decision.Category.GENERAL,
+    follow_up: dict | None = None,
+) -> Decision:
+    """Record a decision; with `follow_up` (measure, title, campus or unit, due_on...) it also
+    creates the follow-up sub-task, linked back to the decision."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    order = (meeting.decisions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    decision = Decision(meeting=meeting, text=text.strip(), category=category, order=order)
+    decision.full_clean()
+    decision.save()
+    if follow_up:
+        subtask_create(user=user, decision=decision, **follow_up)
+    return decision
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def _users_of_staff(staff_filter: Q) -> set:
+    from staff.models import StaffMember
+
+    return set(
+        get_user_model().objects.filter(
+            is_active=True, pk__in=StaffMember.objects.filter(staff_filter).values("user_id")
+        )
+    )
+
+
+def _campus_managers(campus_id: int) -> set:
+    from guardian.shortcuts import get_users_with_perms
+
+    from campuses.models import Campus
+
+    campus = Campus.objects.get(pk=campus_id)
+    users = get_users_with_perms(
+        campus, only_with_perms_in=[CAMPUS_PERMISSION.split(".")[1]], with_group_users=False
+    )
+    return {user for user in users if user.is_active}
+
+
+def _bureau_users() -> set:
+    return set(get_user_model().objects.filter(is_active=True, groups__name=Role.BUREAU))
+
+
+def reminder_recipients(item: Measure | SubTask | Document) -> set:
+    """The people responsible for an item: its leaders and the staff of its units with a login,
+    the campus's executive vice-principal for a campus's item, a sub-task's person in charge.
+    When nobody responsible has a login yet, the bureau's officials, so nothing goes unseen."""
+    measure = item if isinstance(item, Measure) else getattr(item, "measure", None)
+    people: set = set()
+    if measure is not None:
+        people |= _users_of_staff(Q(led_measures=measure) | Q(unit__measures=measure))
+    if isinstance(item, SubTask):
+        if item.owner_id:
+            people |= _users_of_staff(Q(pk=item.owner_id))
+        if item.unit_id:
+            people |= _users_of_staff(Q(unit_id=item.unit_id))
+    campus_id = getattr(item, "campus_id", None)
+    if campus_id:
+        people |= _campus_managers(campus_id)
+    return people or _bureau_users()
+
+
+def _open_items(today: datetime.date, horizon: int):
+    """Measures, sub-tasks and documents with a due date, not closed, due before the horizon."""
+    last = today + datetime.timedelta(days=horizon)
+    open_status = ~Q(status__in=CLOSED_STATUSES)
+    yield from Measure.objects.filter(open_status, due_on__isnull=False, due_on__lte=last)
+    yield from SubTask.objects.filter(open_status, due_on__isnull=False, due_on__lte=last).select_related(
+        "measure"
+    )
+    yield from Document.objects.exclude(status=Document.DocStatus.APPROVED).filter(
+        due_on__isnull=False, due_on__lte=last
+    )
+
+
+def _item_key(item) -> str:
+    return f"{item._meta.model_name}:{item.pk}"
+
+
+def _message(item, kind: str, days: int) -> str:
+    name = str(item)
+    if kind == Notification.Kind.OVERDUE:
+        return _t("Overdue by %(days)d days: %(item)s (due %(due)s).") % {
+            "days": days,
+            "item": name,
+            "due": item.due_on.isoformat(),
+        }
+    return _t("Due in %(days)d days: %(item)s (due %(due)s).") % {
+        "days": days,
+        "item": name,
+        "due": item.due_on.isoformat(),
+    }
+
+
+def reminders_run(
+    *,
+    today: datetime.date,
+    days_before: Iterable[int] | None = None,
+    days_after: Iterable[int] | None = None,
+    send_email: bool = True,
+) -> dict[str, int]:
+    """The daily job: mark overdue items, and notify the people responsible `days_before` days
+    before a due date and `days_after` days after it (and on the first run that finds an item
+    overdue). Never twice for the same person, item and day (a unique constraint), so a re-run
+    or a retry adds nothing."""
+    days_before = sorted(
+        set(days_before if days_before is not None else settings.PLANNING_REMIND_DAYS_BEFORE)
+    )
+    days_after = set(days_after if days_after is not None else settings.PLANNING_REMIND_DAYS_AFTER)
+    marked = 0
+    with transaction.atomic():
+        for model in (Measure, SubTask):
+            for item in model.objects.filter(due_on__lt=today).exclude(
+                status__in=[*CLOSED_STATUSES, Status.OVERDUE]
+            ):
+                item.status = Status.OVERDUE
+                item.save(update_fields=["status"])
+                marked += 1
+    created: list[Notification] = []
+    for item in _open_items(today, max(days_before, default=0)):
+        delta = (item.due_on - today).days
+        key = _item_key(item)
+        if delta >= 0:
+            if delta not in days_before:
+                continue
+            kind, days = Notification.Kind.DUE_SOON, delta
+        else:
+            kind, days = Notification.Kind.OVERDUE, -delta
+        for recipient in reminder_recipients(item):
+            if kind == Notification.Kind.OVERDUE and days not in days_after:
+                already = Notification.objects.filter(
+                    recipient=recipient, item_key=key, kind=Notification.Kind.OVERDUE
+                ).exists()
+                if already:
+                    continue
+            notification = Notification(
+                recipient=recipient,
+                kind=kind,
+                item_key=key,
+                day=today,
+                measure=item if isinstance(item, Measure) else getattr(item, "measure", None),
+                subtask=item if isinstance(item, SubTask) else None,
+                document=item if isinstance(item, Document) else None,
+                message=_message(item, kind, days)[:300],
+            )
+            try:
+                with transaction.atomic():
+                    notification.save()
+            except IntegrityError:
+                continue  # already notified today: the unique constraint keeps it to one
+            created.append(notification)
+    emailed = _email(created) if send_email else 0
+    run, _created = ReminderRun.objects.get_or_create(day=today)
+    ReminderRun.objects.filter(pk=run.pk).update(
+        marked_overdue=F("marked_overdue") + marked, notifications=F("notifications") + len(created)
+    )
+    return {"marked_overdue": marked, "notifications": len(created), "emailed": emailed}
+
+
+def _email(notifications: list[Notification]) -> int:
+    """One e-mail per notification to recipients with an address, through Django's mail settings."""
+    sent = []
+    for notification in notifications:
+        address = notification.recipient.email
+        if not address:
+            continue
+        send_mail(
+            subject=_t("Work plan reminder"),
+            message=notification.message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[address],
+            fail_silently=True,
+        )
+        sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed=True)
+    return len(sent)
+
+
+def reminders_run_if_due(*, today: datetime.date | None = None) -> dict[str, int] | None:
+    """Run today's reminders unless they already ran (so the portal shows today's notifications
+    even where no celery beat process runs, as with `make run`)."""
+    today = today or local_today()
+    if ReminderRun.objects.filter(day=today).exists():
+        return None
+    return reminders_run(today=today)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those given) as read."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now())

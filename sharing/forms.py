@@ -1,0 +1,120 @@
+"""Forms of shared funds, assets and resources; choices come from the user's scope
+(groupschool.forms.ScopedModelForm), writes go through sharing.services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from campuses.models import Campus, School
+from groupschool.forms import PortalForm, ScopedModelForm
+
+from .models import Allocation, Asset, Budget, Spending, TeachingResource
+
+#: Largest upload accepted (attachments, lesson recordings are linked or compressed).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def _check_size(upload):
+    if upload and getattr(upload, "size", 0) > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than 200 MB."))
+    return upload
+
+
+def schools_in_scope(user) -> QuerySet[School]:
+    """Schools with a campus in the user's scope, each once (a join on campuses would repeat
+    a school per campus)."""
+    return School.objects.filter(pk__in=School.objects.for_user(user).values("pk"))
+
+
+class BudgetForm(ScopedModelForm):
+    class Meta:
+        model = Budget
+        fields = ["school", "year", "line", "amount", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["school"].queryset = schools_in_scope(user)
+
+
+class AllocationForm(ScopedModelForm):
+    class Meta:
+        model = Allocation
+        fields = ["campus", "amount"]
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.budget = budget
+        self.fields["campus"].queryset = self.fields["campus"].queryset.filter(school_id=budget.school_id)
+
+
+class SpendingForm(ScopedModelForm):
+    class Meta:
+        model = Spending
+        fields = ["campus", "line", "spent_on", "amount", "purpose", "attachment"]
+        widgets = {"spent_on": forms.DateInput()}
+
+    def clean_attachment(self):
+        return _check_size(self.cleaned_data.get("attachment"))
+
+
+class ReallocationForm(PortalForm):
+    budget = forms.ModelChoiceField(label=_("budget"), queryset=Budget.objects.none())
+    from_campus = forms.ModelChoiceField(
+        label=_("giving campus"),
+        queryset=Campus.objects.none(),
+        required=False,
+        help_text=_("Empty: from the part of the budget not yet allocated."),
+    )
+    to_campus = forms.ModelChoiceField(label=_("receiving campus"), queryset=Campus.objects.none())
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        budgets = Budget.objects.for_user(user).select_related("school", "line")
+        self.fields["budget"].queryset = budgets
+        # Money may come from any campus of the budget's school; it goes to one of the user's.
+        self.fields["from_campus"].queryset = Campus.objects.filter(school__in=budgets.values("school"))
+        self.fields["to_campus"].queryset = Campus.objects.for_user(user)
+
+
+class AssetForm(ScopedModelForm):
+    class Meta:
+        model = Asset
+        fields = ["code", "name", "category", "value", "campus", "condition", "acquired_on", "note"]
+        widgets = {"acquired_on": forms.DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Moves between campuses go through a transfer, so that each one is recorded.
+            self.fields["campus"].disabled = True
+            self.fields["campus"].help_text = _("Changed only by a received transfer.")
+
+
+class AssetTransferForm(PortalForm):
+    to_campus = forms.ModelChoiceField(label=_("receiving campus"), queryset=Campus.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, asset, **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["to_campus"].queryset = Campus.objects.filter(school_id=asset.campus.school_id).exclude(
+            pk=asset.campus_id
+        )
+
+
+class TeachingResourceForm(ScopedModelForm):
+    class Meta:
+        model = TeachingResource
+        fields = ["title", "kind", "subject", "grade", "author", "campus", "file", "description"]
+
+    def clean_file(self):
+        return _check_size(self.cleaned_data.get("file"))

@@ -1,0 +1,156 @@
+/* Score grid: each cell saves on its own (POST, JSON answer), keyboard-friendly.
+   Optimistic concurrency: the cell sends the version it showed; a 409 answer carries the
+   newer value, which replaces the cell's. No inline script (CSP). */
+(function () {
+  "use strict";
+
+  var grid = document.getElementById("score-grid");
+  var source = document.getElementById("grid-data");
+  if (!grid || !source) {
+    return;
+  }
+  var config = JSON.parse(source.textContent);
+  var texts = document.getElementById("grid-messages").dataset;
+  var status = document.getElementById("grid-status");
+  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var modalElement = document.getElementById("cell-modal");
+  var modal = window.bootstrap ? new window.bootstrap.Modal(modalElement) : null;
+  var modalCell = null;
+
+  function feedback(input, message, ok) {
+    var box = input.closest("td").querySelector(".invalid-feedback");
+    input.classList.toggle("is-invalid", !ok);
+    input.classList.toggle("is-valid", ok);
+    box.textContent = ok ? "" : message;
+    status.textContent = message;
+  }
+
+  function save(input, extra) {
+    var body = new FormData();
+    body.append("indicator", input.dataset.indicator);
+    body.append("evaluatee", input.dataset.evaluatee);
+    body.append("points", input.value.trim());
+    body.append("version", input.dataset.version || "0");
+    if (extra) {
+      Object.keys(extra).forEach(function (key) {
+        if (extra[key] !== null && extra[key] !== undefined) {
+          body.append(key, extra[key]);
+        }
+      });
+    }
+    input.setAttribute("aria-busy", "true");
+    return fetch(config.saveUrl, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrf, "X-Requested-With": "XMLHttpRequest" },
+      credentials: "same-origin"
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { status: response.status, data: data };
+        }, function () {
+          return { status: response.status, data: { ok: false, error: texts.failed } };
+        });
+      })
+      .then(function (answer) {
+        var data = answer.data;
+        input.removeAttribute("aria-busy");
+        if (answer.status === 200 && data.ok) {
+          input.dataset.version = data.version;
+          input.dataset.saved = data.points;
+          input.dataset.comment = data.comment || "";
+          input.value = data.points;
+          feedback(input, texts.saved, true);
+          return true;
+        }
+        if (answer.status === 409 && data.current) {
+          input.dataset.version = data.current.version;
+          input.dataset.saved = data.current.points;
+          input.dataset.comment = data.current.comment || "";
+          input.value = data.current.points;
+          feedback(input, texts.stale, false);
+          return false;
+        }
+        feedback(input, data.error || texts.failed, false);
+        return false;
+      })
+      .catch(function () {
+        input.removeAttribute("aria-busy");
+        feedback(input, texts.failed, false);
+        return false;
+      });
+  }
+
+  var cells = Array.prototype.slice.call(grid.querySelectorAll(".grid-cell"));
+  cells.forEach(function (input) {
+    input.dataset.saved = input.value;
+  });
+
+  function cellAt(row, col) {
+    return grid.querySelector('.grid-cell[data-row="' + row + '"][data-col="' + col + '"]');
+  }
+
+  function move(input, dRow, dCol) {
+    var next = cellAt(Number(input.dataset.row) + dRow, Number(input.dataset.col) + dCol);
+    if (next) {
+      next.focus();
+      next.select();
+    }
+  }
+
+  grid.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.classList.contains("grid-cell") && input.value.trim() !== input.dataset.saved) {
+      save(input);
+    }
+  });
+
+  grid.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.classList.contains("grid-cell")) {
+      return;
+    }
+    var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    var atEnd = input.selectionStart === input.value.length;
+    if (event.key === "Enter" || event.key === "ArrowDown") {
+      event.preventDefault();
+      move(input, 1, 0);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      move(input, -1, 0);
+    } else if (event.key === "ArrowLeft" && atStart) {
+      move(input, 0, -1);
+    } else if (event.key === "ArrowRight" && atEnd) {
+      move(input, 0, 1);
+    } else if (event.key === "Escape") {
+      input.value = input.dataset.saved;
+    }
+  });
+
+  grid.addEventListener("click", function (event) {
+    var button = event.target.closest(".grid-more");
+    if (!button || !modal) {
+      return;
+    }
+    modalCell = button.closest("td").querySelector(".grid-cell");
+    document.getElementById("cell-comment").value = modalCell.dataset.comment || "";
+    document.getElementById("cell-evidence").value = "";
+    document.getElementById("cell-error").textContent = "";
+    modal.show();
+  });
+
+  document.getElementById("cell-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!modalCell) {
+      return;
+    }
+    var file = document.getElementById("cell-evidence").files[0];
+    save(modalCell, { comment: document.getElementById("cell-comment").value, evidence: file }).then(function (ok) {
+      if (ok) {
+        modal.hide();
+      } else {
+        document.getElementById("cell-error").textContent = status.textContent;
+      }
+    });
+  });
+})();

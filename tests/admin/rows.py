@@ -1,0 +1,114 @@
+"""Rows of every model registered in the admin, for page tests at several sizes."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.shortcuts import assign_perm
+
+from campuses.models import EnrollmentSnapshot
+from groupschool.models import POLICY_RULES, PolicySetting
+from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from staff.models import (
+    LeadershipPost,
+    LeadingGroup,
+    LeadingGroupMembership,
+    ResponsibilityArea,
+    ResponsibilityAssignment,
+    StudioMembership,
+    Unit,
+)
+from tests import factories
+
+_counter = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def _leading_group():
+    return LeadingGroup.objects.create(
+        name=f"领导小组{_n()}",
+        group=factories.EducationGroupFactory(),
+        office_director=factories.StaffMemberFactory(),
+    )
+
+
+def _user_with_campus():
+    user = get_user_model().objects.create_user(f"user-{_n()}")
+    user.groups.add(Group.objects.get_or_create(name="campus_vp")[0])
+    assign_perm(CAMPUS_PERMISSION, user, factories.CampusFactory())
+    return user
+
+
+def _group_with_permission():
+    group = Group.objects.create(name=f"group-{_n()}")
+    assign_perm(GROUP_PERMISSION, group, factories.EducationGroupFactory())
+    return group
+
+
+def _enrollment():
+    return factories.EnrollmentSnapshotFactory(grade=1)
+
+
+def _campus_for_group(group):
+    school = factories.SchoolFactory(group=group)
+    return factories.CampusFactory(school=school)
+
+
+def _responsibility():
+    group = factories.EducationGroupFactory()
+    return ResponsibilityAssignment.objects.create(
+        group=group,
+        area=ResponsibilityArea.SAFETY,
+        campus=_campus_for_group(group),
+        person=factories.StaffMemberFactory(),
+    )
+
+
+def _policy_setting():
+    used = set(PolicySetting.objects.values_list("key", flat=True))
+    key = next(key for key in POLICY_RULES if key not in used)
+    return PolicySetting.objects.create(key=key, value=1)
+
+
+BUILDERS = {
+    PolicySetting: _policy_setting,
+    get_user_model(): _user_with_campus,
+    Group: _group_with_permission,
+    UserObjectPermission.history.model: _user_with_campus,
+    GroupObjectPermission.history.model: _group_with_permission,
+    EnrollmentSnapshot: _enrollment,
+    Unit: lambda: Unit.objects.create(code=f"unit-{_n()}", name=f"股室{_n()}", kind="bureau_office"),
+    LeadingGroup: _leading_group,
+    LeadingGroupMembership: lambda: LeadingGroupMembership.objects.create(
+        leading_group=_leading_group(), person=factories.StaffMemberFactory(), role="member"
+    ),
+    LeadershipPost: lambda: LeadershipPost.objects.create(
+        group=factories.EducationGroupFactory(), post="vice_principal", person=factories.StaffMemberFactory()
+    ),
+    ResponsibilityAssignment: _responsibility,
+    StudioMembership: lambda: StudioMembership.objects.create(
+        studio=factories.StudioFactory(), member=factories.StaffMemberFactory()
+    ),
+}
+
+#: Models with fewer possible rows than the larger test size.
+MAX_ROWS = {PolicySetting: len(POLICY_RULES)}
+
+
+def builder_for(model):
+    if model in BUILDERS:
+        return BUILDERS[model]
+    factory = getattr(factories, f"{model.__name__}Factory", None)
+    return factory
+
+
+def make_rows(model, count: int) -> None:
+    build = builder_for(model)
+    for _ in range(count):
+        build()

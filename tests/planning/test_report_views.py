@@ -1,0 +1,87 @@
+"""Filing progress reports through the pages: the permission matrix by role, and a
+vice-principal's attempt on another campus's sub-task by URL."""
+
+import pytest
+from django.urls import reverse
+
+from planning.models import ProgressReport
+
+
+def subtask_url(task):
+    return reverse("planning:subtask_report", args=[task.pk])
+
+
+def measure_url(measure):
+    return reverse("planning:measure_report", args=[measure.pk])
+
+
+def test_anonymous_is_sent_to_login(client, subtasks):
+    response = client.get(subtask_url(subtasks["hongqi"]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_user_without_role_is_refused(client, outsider, subtasks):
+    client.force_login(outsider)
+    assert client.get(subtask_url(subtasks["hongqi"])).status_code == 403
+
+
+def test_vp_files_a_report_on_own_campus_subtask(client_as, subtasks):
+    client = client_as("vp-taojiang")
+    assert client.get(subtask_url(subtasks["taojiang"])).status_code == 200
+    response = client.post(
+        subtask_url(subtasks["taojiang"]), {"percent": 40, "text": "桃江校区已明确执行副校长"}
+    )
+    assert response.status_code == 302
+    subtasks["taojiang"].refresh_from_db()
+    assert subtasks["taojiang"].progress == 40
+
+
+@pytest.mark.parametrize("other", ["hongqi", "longxiang", "unit"])
+def test_vp_cannot_report_on_another_campus_subtask_by_url(client_as, subtasks, other):
+    client = client_as("vp-taojiang")
+    assert client.get(subtask_url(subtasks[other])).status_code == 404
+    assert client.post(subtask_url(subtasks[other]), {"percent": 90, "text": "越权"}).status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+def test_vp_cannot_report_on_a_whole_measure(client_as, measure):
+    client = client_as("vp-longxiang")
+    assert client.get(measure_url(measure)).status_code == 403
+    assert client.post(measure_url(measure), {"percent": 50, "text": "越权"}).status_code == 403
+
+
+@pytest.mark.parametrize("username", ["bureau", "supervisor", "personnel", "admin", "principal"])
+def test_bureau_roles_and_group_leadership_report_on_measures(client_as, measure, username):
+    response = client_as(username).post(measure_url(measure), {"percent": 25, "text": "推进中"})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.progress == 25
+
+
+def test_principal_reports_on_every_campus_of_the_group(client_as, subtasks):
+    client = client_as("principal")
+    for code in ("hongqi", "longxiang", "taojiang", "unit"):
+        assert client.get(subtask_url(subtasks[code])).status_code == 200
+
+
+def test_bad_percent_names_the_field_and_writes_nothing(client_as, subtasks):
+    response = client_as("vp-hongqi").post(subtask_url(subtasks["hongqi"]), {"percent": 150, "text": "x"})
+    assert response.status_code == 200
+    assert "percent" in response.context["form"].errors
+    assert not ProgressReport.objects.exists()
+
+
+def test_empty_text_is_refused(client_as, subtasks):
+    response = client_as("vp-hongqi").post(subtask_url(subtasks["hongqi"]), {"percent": 10, "text": "   "})
+    assert "text" in response.context["form"].errors
+
+
+def test_report_with_attachment(client_as, subtasks, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("会议纪要.docx", b"minutes")
+    client_as("vp-hongqi").post(
+        subtask_url(subtasks["hongqi"]), {"percent": 10, "text": "附纪要", "attachment": upload}
+    )
+    assert ProgressReport.objects.get().attachments.get().name == "会议纪要.docx"
