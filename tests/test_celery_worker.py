@@ -42,6 +42,9 @@ def worker(transactional_db):
     )
     from groupschool.celery import app
 
+    # The rest of the suite runs tasks in-process; here they go through the broker.
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     app.control.purge()  # messages left by an earlier, interrupted run
     process = subprocess.Popen(
         [
@@ -69,11 +72,11 @@ def worker(transactional_db):
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
+    app.conf.task_always_eager = eager
     print("worker output:\n", output)
 
 
-def test_worker_process_runs_the_task_against_the_database(campuses, worker, settings):
-    assert not settings.CELERY_TASK_ALWAYS_EAGER
+def test_worker_process_runs_the_task_against_the_database(campuses, worker):
     from staff.tasks import rotations_advance_task
 
     rotation = RotationFactory(
