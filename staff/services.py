@@ -271,8 +271,9 @@ def responsibility_assign(
     campus; replaces whoever held it (一岗双责: one person per area and place)."""
     _check_group(user, group)
     assignment = (
-        ResponsibilityAssignment.objects.select_for_update()
+        ResponsibilityAssignment.objects.select_for_update(of=("self",))
         .filter(group=group, area=area, campus=campus)
+        .order_by("pk")
         .first()
     ) or ResponsibilityAssignment(group=group, area=area, campus=campus)
     assignment.person = person
