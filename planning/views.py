@@ -24,8 +24,8 @@ from groupschool.generic import (
     RoleRequiredMixin,
     ScopedFormMixin,
 )
+from groupschool.history import history_rows
 from groupschool.scoping import user_scope
-from staff.views import history_rows
 
 from . import selectors, services
 from .filters import (

@@ -31,7 +31,7 @@ from groupschool.generic import (
     RoleRequiredMixin,
     ScopedFormMixin,
 )
-from staff.views import history_rows
+from groupschool.history import history_rows
 
 from . import permissions, selectors, services
 from .filters import (
