@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench messages check-deploy clean
+.PHONY: run test lint bench bench-pages bench-load messages check-deploy clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,18 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+## make bench [SIZE=city|province]: the assessment computation against hand-written SQL
+SIZE ?= city
 bench: $(STAMP)
+	$(PY) bench/evaluation.py --size $(SIZE)
+
+## make bench-pages: page timings and query counts of the main lists at two sizes
+bench-pages: $(STAMP)
 	$(PY) bench/run.py
+
+## make bench-load: 50 signed-in users for 60 s against gunicorn on PostgreSQL (loopback)
+bench-load: $(STAMP)
+	$(PY) bench/load.py
 
 messages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=static

@@ -18,9 +18,10 @@ Rules (the same ones `tests/evaluation/reference.py` implements independently in
    (excellent + good share), both only with a total ≥ the pass floor; 合格 with a total ≥ the
    floor; otherwise 不合格. By thresholds: total ≥ excellent_from, ≥ good_from, ≥ pass floor.
 
-Two INSERT … SELECT statements (aggregates, then window functions) write a run's rows; the
-scheme's pointer to its current run switches in one transaction at the end, so a run's results
-become visible all at once and a failed run leaves the previous results in place.
+Two INSERT … SELECT statements (aggregates, then window functions) write a run's rows — on
+PostgreSQL one statement, whose results part reads what its cells part returns; the scheme's
+pointer to its current run switches in one transaction at the end, so a run's results become
+visible all at once and a failed run leaves the previous results in place.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ from .models import ComputationRun, Evaluatee, Indicator, Result, ResultIndicato
 logger = logging.getLogger(__name__)
 
 FOUR_PLACES = Decimal("0.0001")
+
+#: Settings of the computation's statements on PostgreSQL, for their own transaction only:
+#: just-in-time compilation of these large statements costs seconds and gains nothing
+#: (bench/evaluation.py, which runs its reference statement with the same settings).
+POSTGRES_SETTINGS = ("SET LOCAL jit = off",)
 
 _CELLS_SQL = """
 INSERT INTO evaluation_resultindicator (run_id, evaluatee_id, indicator_id, points, evaluators, derivation)
@@ -77,15 +83,36 @@ FROM (
            COUNT(*) OVER (PARTITION BY t.peer) AS n
     FROM (
         SELECT e.id AS evaluatee_id, e.code AS code, e.peer_category_id AS peer,
-               ROUND(COALESCE(SUM(ri.points * i.weight), 0), 4) AS total
+               ROUND(COALESCE(c.total, 0), 4) AS total
         FROM evaluation_evaluatee e
-        LEFT JOIN evaluation_resultindicator ri ON ri.evaluatee_id = e.id AND ri.run_id = %s
-        LEFT JOIN evaluation_indicator i ON i.id = ri.indicator_id
+        LEFT JOIN (
+            -- Summed per evaluatee before the join: a run's rows are new, so the planner
+            -- cannot know how many there are, and this plan does not depend on it.
+            SELECT ri.evaluatee_id, SUM(ri.points * i.weight) AS total
+            FROM {cells} ri
+            JOIN evaluation_indicator i ON i.id = ri.indicator_id
+            GROUP BY ri.evaluatee_id
+        ) c ON c.evaluatee_id = e.id
         WHERE e.scheme_id = %s
-        GROUP BY e.id, e.code, e.peer_category_id
     ) t
 ) ranked
 """
+
+#: The run's cells, for the results (parameter: the run).
+_RUN_CELLS = "(SELECT evaluatee_id, indicator_id, points FROM evaluation_resultindicator WHERE run_id = %s)"
+
+#: On PostgreSQL, cells and results in one statement: the results are computed from the rows
+#: the cells' INSERT returns (plus the run's computed cells, written before) instead of reading
+#: 600,000 rows back from the table. Parameters: the cells', then the results'. The table is
+#: read first, before the INSERT runs: its index then holds only the computed cells of the run
+#: (read after, it would hold the new rows too, which the statement cannot see but must skip).
+_POSTGRES_CELLS_AND_RESULTS_SQL = (
+    "WITH new_cells AS ({cells_sql} RETURNING evaluatee_id, indicator_id, points)\n{results_sql}"
+)
+_POSTGRES_CELLS = (
+    "(SELECT evaluatee_id, indicator_id, points FROM evaluation_resultindicator WHERE run_id = %s "
+    "UNION ALL SELECT evaluatee_id, indicator_id, points FROM new_cells)"
+)
 
 _BAND_BY_RANK = """CASE
     WHEN ranked.total >= %s AND (ranked.rnk - 1) * 100.0 < ranked.n * %s THEN 'excellent'
@@ -128,17 +155,30 @@ def run_compute(run: ComputationRun) -> ComputationRun:
     try:
         ResultIndicator.objects.filter(run=run).delete()
         Result.objects.filter(run=run).delete()
+        # Computed cells first: the scored cells' statement then finds them for the totals.
+        ResultIndicator.objects.bulk_create(computed_cells(scheme, run), batch_size=2000)
+        _progress(run, 30)
         trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
         reviewed = _("Confirmed by the lead evaluator: ")
-        with connection.cursor() as cursor:
-            cursor.execute(_CELLS_SQL, [run.pk, reviewed, trim, scheme.pk, scheme.pk, scheme.pk])
-        _progress(run, 40)
-        ResultIndicator.objects.bulk_create(computed_cells(scheme, run), batch_size=2000)
-        _progress(run, 70)
+        cells_params = [run.pk, reviewed, trim, scheme.pk, scheme.pk, scheme.pk]
         band, band_params = _band_sql(scheme)
-        with connection.cursor() as cursor:
-            cursor.execute(_RESULTS_SQL.format(band=band), [run.pk, *band_params, run.pk, scheme.pk])
-        evaluatees = Result.objects.filter(run=run).count()
+        results_params = [run.pk, *band_params, run.pk, scheme.pk]
+        if connection.vendor == "postgresql":
+            sql = _POSTGRES_CELLS_AND_RESULTS_SQL.format(
+                cells_sql=_CELLS_SQL, results_sql=_RESULTS_SQL.format(band=band, cells=_POSTGRES_CELLS)
+            )
+            with transaction.atomic(), connection.cursor() as cursor:
+                for setting in POSTGRES_SETTINGS:
+                    cursor.execute(setting)
+                cursor.execute(sql, [*cells_params, *results_params])
+                evaluatees = cursor.rowcount
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_CELLS_SQL, cells_params)
+            _progress(run, 70)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_RESULTS_SQL.format(band=band, cells=_RUN_CELLS), results_params)
+                evaluatees = cursor.rowcount
         _progress(run, 95)
         with transaction.atomic():
             # The switch: the scheme's results change in one step.
@@ -186,6 +226,28 @@ class _CampusData:
     establishment_authorised: int = 0
     establishment_filled: int = 0
     has_enrollment: bool = False
+    resource_uses: int = 0
+    resource_uses_elsewhere: int = 0
+    transfers_received: int = 0
+    activity_participations: int = 0
+
+    #: Figures that add up over campuses (an evaluatee made of several campuses sums them).
+    ADDITIVE = (
+        "eligible",
+        "exchanged",
+        "backbone_exchanged",
+        "teachers",
+        "mentorships",
+        "pupils",
+        "measured_classes",
+        "big_classes",
+        "establishment_authorised",
+        "establishment_filled",
+        "resource_uses",
+        "resource_uses_elsewhere",
+        "transfers_received",
+        "activity_participations",
+    )
 
 
 class _System:
@@ -217,6 +279,7 @@ def _ratio_points(max_points: Decimal, value: Decimal | None, target: Decimal) -
 def _campus_data(scheme: Scheme, campus_ids: set[int]) -> dict[int, _CampusData]:
     """Every figure the computed indicators need, for all campuses at once (constant queries)."""
     from campuses.selectors import enrollment_figures
+    from sharing.selectors import sharing_figures_by_campus
     from staff.models import StaffingQuota
     from staff.selectors import rotation_figures, staff_figures
 
@@ -236,6 +299,11 @@ def _campus_data(scheme: Scheme, campus_ids: set[int]) -> dict[int, _CampusData]
         d = data[quota.campus_id]
         d.establishment_authorised = quota.establishment_authorised
         d.establishment_filled = quota.establishment_filled
+    for campus_id, fig in sharing_figures_by_campus(campus_ids=campus_ids, year=scheme.year).items():
+        d = data[campus_id]
+        d.resource_uses, d.resource_uses_elsewhere = fig.resource_uses, fig.resource_uses_elsewhere
+        d.transfers_received = fig.transfers_received
+        d.activity_participations = fig.activity_participations
     return data
 
 
@@ -252,18 +320,7 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
     max_points = indicator.max_points
     total = _CampusData()
     for d in campuses:
-        for name in (
-            "eligible",
-            "exchanged",
-            "backbone_exchanged",
-            "teachers",
-            "mentorships",
-            "pupils",
-            "measured_classes",
-            "big_classes",
-            "establishment_authorised",
-            "establishment_filled",
-        ):
+        for name in _CampusData.ADDITIVE:
             setattr(total, name, getattr(total, name) + getattr(d, name))
     kind = Indicator.Computation
     if not campuses:
@@ -315,6 +372,47 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
             "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
         )
         args = {"filled": total.establishment_filled, "authorised": total.establishment_authorised}
+    elif indicator.computation == kind.RESOURCE_SHARING:
+        # 优质资源共享: no national source sets a share; the bureau's to set (30 %).
+        target = indicator.target_value or Decimal(30)
+        value = _pct(total.resource_uses_elsewhere, total.resource_uses)
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(elsewhere)s of %(uses)s downloads and uses of this evaluatee's shared teaching resources "
+            "in the year were made at another campus = %(value)s %%; target %(target)s %%; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"elsewhere": total.resource_uses_elsewhere, "uses": total.resource_uses}
+    elif indicator.computation == kind.ASSET_TRANSFERS:
+        # 经费资产统筹: the bureau's target (3 assets received from another campus a year).
+        target = indicator.target_value or Decimal(3)
+        value = Decimal(total.transfers_received)
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(value)s assets received from another campus in the year (transfers completed); "
+            "target %(target)s; points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        return points, text % {"value": _fmt(value, "1"), "target": target, "max": max_points, "points": points}
+    elif indicator.computation == kind.ACTIVITIES_PER_TEACHER:
+        # 校区联合教研: the bureau's target (2 cross-campus activities per teacher a year).
+        target = indicator.target_value or Decimal(2)
+        value = (
+            Decimal(total.activity_participations) / total.teachers if total.teachers else None
+        )
+        points = _ratio_points(max_points, value, target)
+        text = _(
+            "%(participations)s participations of %(teachers)s teachers in cross-campus activities "
+            "in the year = %(value)s per teacher; target %(target)s; "
+            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+        )
+        args = {"participations": total.activity_participations, "teachers": total.teachers}
+        return points, text % {
+            **args,
+            "value": _fmt(value, "0.01"),
+            "target": target,
+            "max": max_points,
+            "points": points,
+        }
     elif indicator.computation == kind.BALANCE_CV:
         # 优质均衡 rules: 差异系数 at most 0.50 (primary) / 0.45 (junior secondary).
         target = indicator.target_value or Decimal("0.50")

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupschool import uploads
 from groupschool.forms import PortalForm, ScopedModelForm
 
 from .models import Indicator, Scheme
@@ -92,3 +93,51 @@ class PublishForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a new version of results already published."),
     )
+
+
+class ScoreImportForm(PortalForm):
+    """An Excel (or CSV) sheet of the evaluator's scores: see evaluation.resources."""
+
+    upload_policies = {"file": uploads.IMPORT}
+
+    file = forms.FileField(label=_("Sheet of scores (xlsx or csv)"))
+
+
+class IndicatorForm(ScopedModelForm):
+    """An indicator of one scheme: its first-level indicator is chosen among the scheme's."""
+
+    class Meta:
+        model = Indicator
+        fields = (
+            "parent",
+            "code",
+            "name",
+            "order",
+            "max_points",
+            "weight",
+            "kind",
+            "computation",
+            "target_value",
+            "guidance",
+            "evidence_requirement",
+        )
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 3}),
+            "evidence_requirement": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.scheme = scheme
+        parents = Indicator.objects.filter(scheme=scheme, parent__isnull=True).order_by("order", "code")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].help_text = _("Empty for a first-level indicator.")
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        others = Indicator.objects.filter(scheme=self.instance.scheme, code=code).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This scheme already has an indicator with this code."))
+        return code

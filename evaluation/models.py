@@ -202,6 +202,12 @@ class Indicator(models.Model):
             "balance_cv",
             _("Balance among campuses: coefficient of variation (差异系数) of pupils per teacher"),
         )
+        RESOURCE_SHARING = "resource_sharing", _("Shared teaching resources used at another campus")
+        ASSET_TRANSFERS = "asset_transfers", _("Assets transferred between campuses")
+        ACTIVITIES_PER_TEACHER = (
+            "activities_per_teacher",
+            _("Cross-campus activity participations per teacher"),
+        )
 
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="indicators"
@@ -543,9 +549,20 @@ class ResultIndicator(models.Model):
     """An evaluatee's points for one leaf indicator in one run (immutable: each run writes its
     own rows in bulk, so they carry no change history; a run is the history)."""
 
-    run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="cells")
-    evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    # A run writes one row per evaluatee × leaf indicator (600,000 for 20,000 schools) in one
+    # INSERT … SELECT whose ids come from joins with these very tables: database foreign keys
+    # would only add three per-row checks (most of the statement's time on PostgreSQL), and
+    # single-column indexes would only serve deletions of evaluatees or indicators (Django's
+    # cascade still deletes these rows). Reads go by run, through the unique index below.
+    run = models.ForeignKey(
+        ComputationRun, on_delete=models.CASCADE, related_name="cells", db_constraint=False, db_index=False
+    )
+    evaluatee = models.ForeignKey(
+        Evaluatee, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=4, null=True)
     evaluators = models.PositiveIntegerField(_("evaluators"), default=0)
     derivation = models.TextField(_("derivation"), blank=True)

@@ -4,10 +4,12 @@ appeals. Keyword-only, atomic, validated before saving; permission checks includ
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,15 +226,27 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
 
 
 def results_compute_request(*, user, scheme: Scheme) -> ComputationRun:
-    """Queue a computation of the scheme's results (after the current transaction commits)."""
+    """Queue a computation of the scheme's results (after the current transaction commits).
+
+    Never fails or hangs because the job queue is down (groupschool/jobs.py): the run stays
+    QUEUED, its page says the queue is unavailable, and `requeue_jobs` sends it when the queue
+    is back. `run.job` tells the caller which happened (a `JobTicket`)."""
     if user is not None and not access.can_manage(user):
         raise PermissionDenied(_("Your role cannot compute results."))
     if scheme.status == Scheme.Status.DRAFT:
         raise ValidationError(_("Open the scheme before computing results."))
+    from groupschool import jobs
+
     from .tasks import compute_results_task
 
     run = ComputationRun.objects.create(scheme=scheme, requested_by=user if user and user.pk else None)
-    compute_results_task.delay_on_commit(run.pk)
+
+    def note_waiting(ticket: jobs.JobTicket) -> None:
+        # Shown on the run's page until a worker starts the run (run_compute clears it).
+        run.error = ticket.message
+        ComputationRun.objects.filter(pk=run.pk, status=ComputationRun.Status.QUEUED).update(error=run.error)
+
+    run.job = jobs.enqueue_on_commit(compute_results_task, run.pk, on_unavailable=note_waiting)
     return run
 
 
@@ -439,3 +453,169 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
         appeal.status = Appeal.Status.REJECTED
     appeal.save()
     return appeal
+
+
+# --- Import of scores -------------------------------------------------------------------------
+
+REQUIRED_IMPORT_COLUMNS = ("evaluatee_code", "indicator_code", "points")
+
+
+@dataclass
+class ScoreImportOutcome:
+    """What an import did: counts when it wrote, or the errors by row and column when it did
+    not (then nothing at all was written)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _sheet_errors(result) -> list[tuple[int | None, str, str]]:
+    errors: list[tuple[int | None, str, str]] = []
+    for error in result.base_errors:
+        errors.append((None, "", str(error.error)))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append((number, "", str(error.error)))
+    for row in result.invalid_rows:
+        for column, messages in row.error_dict.items():
+            label = "" if column == "__all__" else column
+            errors.extend((row.number, label, str(message)) for message in messages)
+    return errors
+
+
+@transaction.atomic
+def scores_import(*, user, scheme: Scheme, dataset) -> ScoreImportOutcome:
+    """Import one evaluator's scores from a sheet (see evaluation.resources): all rows valid or
+    none written; the same rules as the score grid (open scheme, points within [0, max], scored
+    leaf indicators only); touched cells need a new confirmation and the results go stale."""
+    from .resources import ScoreImportResource
+
+    if not access.can_score(user):
+        raise PermissionDenied(_("Only evaluators of the supervision office enter scores."))
+    if scheme.status != Scheme.Status.OPEN:
+        raise ValidationError(_("This scheme is not open for scoring."))
+    headers = [str(h or "").strip() for h in (dataset.headers or [])]
+    missing = [column for column in REQUIRED_IMPORT_COLUMNS if column not in headers]
+    if missing:
+        raise ValidationError(
+            _("The sheet has no column %(columns)s: its first row names the columns %(expected)s.")
+            % {"columns": ", ".join(missing), "expected": ", ".join(REQUIRED_IMPORT_COLUMNS)}
+        )
+    dataset.headers = headers
+    if not len(dataset):
+        raise ValidationError(_("The sheet has no rows of scores."))
+    resource = ScoreImportResource(scheme=scheme, user=user)
+    result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+    errors = _sheet_errors(result)
+    if errors:
+        transaction.set_rollback(True)
+        return ScoreImportOutcome(errors=errors)
+    touched = resource.touched
+    if touched:
+        # Confirmations are few (flagged cells only): match them in Python, not in one huge OR.
+        confirmations = CellReview.objects.filter(indicator__scheme=scheme, points__isnull=True)
+        stale = [
+            pk
+            for pk, indicator_id, evaluatee_id in confirmations.values_list("pk", "indicator_id", "evaluatee_id")
+            if (indicator_id, evaluatee_id) in touched
+        ]
+        CellReview.objects.filter(pk__in=stale).delete()
+        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    return ScoreImportOutcome(
+        new=result.totals.get("new", 0),
+        updated=result.totals.get("update", 0),
+        unchanged=result.totals.get("skip", 0),
+    )
+
+
+def score_import_template(*, user, scheme: Scheme):
+    """A sheet to fill in: one row per evaluatee × scored leaf indicator, with the user's own
+    points where they already scored (tablib Dataset; names and maxima are for reading only)."""
+    import tablib
+
+    indicators = list(
+        Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.SCORED, children__isnull=True).order_by(
+            "parent__order", "order", "code"
+        )
+    )
+    evaluatees = list(Evaluatee.objects.filter(scheme=scheme).order_by("code").values_list("pk", "code", "name"))
+    mine = {
+        (s.indicator_id, s.evaluatee_id): s
+        for s in Score.objects.filter(indicator__scheme=scheme, evaluator=user).only(
+            "indicator_id", "evaluatee_id", "points", "comment"
+        )
+    }
+    data = tablib.Dataset(
+        headers=[*REQUIRED_IMPORT_COLUMNS, "comment", "evaluatee_name", "indicator_name", "max_points"]
+    )
+    for pk, code, name in evaluatees:
+        for indicator in indicators:
+            score = mine.get((indicator.pk, pk))
+            data.append(
+                [
+                    code,
+                    indicator.code,
+                    "" if score is None else score.points,
+                    "" if score is None else score.comment,
+                    name,
+                    indicator.name,
+                    indicator.max_points,
+                ]
+            )
+    return data
+
+
+# --- Indicators ------------------------------------------------------------------------------
+
+EDITABLE_STATUSES = (Scheme.Status.DRAFT, Scheme.Status.OPEN)
+
+
+def _check_indicators_editable(user, scheme: Scheme) -> None:
+    if not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot change assessment schemes."))
+    if scheme.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("Indicators can be changed only while the scheme is a draft or open."))
+
+
+@transaction.atomic
+def indicator_save(*, user, indicator: Indicator) -> Indicator:
+    """Add or change an indicator of a draft or open scheme. Its maximum cannot fall below
+    points already entered, a scored indicator with scores cannot become computed or a parent,
+    and the scheme's results go stale."""
+    scheme = Scheme.objects.select_for_update().get(pk=indicator.scheme_id)
+    _check_indicators_editable(user, scheme)
+    indicator.full_clean()
+    if indicator.pk:
+        scores = Score.objects.filter(indicator=indicator)
+        highest = scores.order_by("-points").values_list("points", flat=True).first()
+        if highest is not None and indicator.max_points < highest:
+            raise ValidationError(
+                {
+                    "max_points": _("Scores up to %(points)s were already entered: the maximum cannot be lower.")
+                    % {"points": highest}
+                }
+            )
+        if highest is not None and indicator.kind != Indicator.Kind.SCORED:
+            raise ValidationError({"kind": _("Scores were entered: this indicator stays scored by evaluators.")})
+    if indicator.parent_id and Score.objects.filter(indicator_id=indicator.parent_id).exists():
+        raise ValidationError({"parent": _("The first-level indicator already has scores of its own.")})
+    indicator.save()
+    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, user, indicator: Indicator) -> None:
+    """Remove an indicator (and its second-level indicators) that nobody has scored yet."""
+    scheme = Scheme.objects.select_for_update().get(pk=indicator.scheme_id)
+    _check_indicators_editable(user, scheme)
+    if Score.objects.filter(Q(indicator=indicator) | Q(indicator__parent=indicator)).exists():
+        raise ValidationError(_("Scores were entered for this indicator: it cannot be removed."))
+    indicator.delete()
+    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)

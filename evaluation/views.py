@@ -28,8 +28,17 @@ from groupschool.generic import (
 
 from . import access, selectors, services
 from .filters import ResultFilterSet, SchemeFilterSet
-from .forms import AppealDecisionForm, AppealForm, CellConfirmForm, EvidenceForm, PublishForm, SchemeForm
-from .models import Appeal, ComputationRun, Evaluatee, Evidence, Indicator, Result, Scheme
+from .forms import (
+    AppealDecisionForm,
+    AppealForm,
+    CellConfirmForm,
+    EvidenceForm,
+    IndicatorForm,
+    PublishForm,
+    SchemeForm,
+    ScoreImportForm,
+)
+from .models import Appeal, ComputationRun, Evaluatee, Evidence, Indicator, Result, Scheme, Score
 from .tables import STATUS_BADGES, IndicatorColumn, ResultTable, SchemeTable, band_badge
 
 
@@ -116,9 +125,11 @@ class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
             publish_form=PublishForm(),
             decision_form=AppealDecisionForm(),
             can_decide_appeal=access.can_decide_appeal(user),
+            can_edit_indicators=manager and scheme.status in services.EDITABLE_STATUSES,
         )
         if manager:
             context.update(
+                evaluatee_count=scheme.evaluatees.count(),
                 last_run=selectors.last_run(scheme),
                 flagged=len(selectors.flagged_cells(scheme, unconfirmed_only=True)),
                 snapshots=list(scheme.snapshots.select_related("published_by")[:20]),
@@ -152,6 +163,9 @@ def scheme_compute(request, pk):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("evaluation:scheme_detail", pk=scheme.pk)
+    job = getattr(run, "job", None)
+    if job is not None and job.unavailable:
+        messages.warning(request, job.message)
     return redirect("evaluation:run_detail", pk=run.pk)
 
 
@@ -301,7 +315,7 @@ def score_save(request, pk):
             "points": str(score.points),
             "version": score.version,
             "comment": score.comment,
-            "evidence": score.evidence.url if score.evidence else "",
+            "evidence": reverse("evaluation:score_evidence", args=[score.pk]) if score.evidence else "",
         }
     )
 
@@ -542,3 +556,179 @@ def appeal_decide(request, pk):
             request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
         )
     return redirect("evaluation:scheme_detail", pk=appeal.evaluatee.scheme_id)
+
+
+def _read_sheet(upload):
+    """A tablib Dataset from an uploaded xlsx or csv (the form's upload policy has already
+    refused other types, oversized files and zip bombs)."""
+    from import_export.formats.base_formats import CSV, XLSX
+
+    content = upload.read()
+    if upload.name.lower().endswith(".csv"):
+        try:
+            return CSV().create_dataset(content.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ValidationError(_("Save the CSV file as UTF-8 and upload it again.")) from None
+    try:
+        return XLSX().create_dataset(content)
+    except Exception:
+        raise ValidationError(_("This file cannot be read as an Excel workbook.")) from None
+
+
+def score_import(request, pk):
+    """Upload one evaluator's scores from Excel: all rows valid or none written; errors are
+    listed by row and column."""
+    _require(access.can_score(request.user))
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = ScoreImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = _read_sheet(form.cleaned_data["file"])
+            outcome = services.scores_import(user=request.user, scheme=scheme, dataset=dataset)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("Scores imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged},
+                )
+                return redirect("evaluation:score_grid", pk=scheme.pk)
+            errors = outcome.errors
+    return render(
+        request,
+        "evaluation/score_import.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "errors": errors,
+            "editable": scheme.status == Scheme.Status.OPEN,
+            "columns": services.REQUIRED_IMPORT_COLUMNS,
+        },
+    )
+
+
+@require_GET
+def score_import_template(request, pk):
+    """The sheet to fill in, with the evaluator's own points where they already scored."""
+    from django.http import HttpResponse
+
+    from groupschool.exports import safe_cell
+
+    _require(access.can_score(request.user))
+    scheme = get_object_or_404(Scheme, pk=pk)
+    data = services.score_import_template(user=request.user, scheme=scheme)
+    data = data.__class__(*[[safe_cell(v) for v in row] for row in data], headers=data.headers)
+    response = HttpResponse(
+        data.export("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="scores-{scheme.pk}.xlsx"'
+    return response
+
+
+class _IndicatorFormMixin:
+    model = Indicator
+    form_class = IndicatorForm
+    allowed_roles = access.MANAGER_ROLES
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["scheme"] = self.scheme
+        return kwargs
+
+    def save_object(self, form):
+        return services.indicator_save(user=self.request.user, indicator=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("evaluation:scheme_detail", args=[self.scheme.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, title=self.title % {"scheme": self.scheme})
+
+
+class IndicatorCreateView(_IndicatorFormMixin, PortalCreateView):
+    title = gettext_lazy("New indicator: %(scheme)s")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scheme = get_object_or_404(
+            Scheme.objects.filter(status__in=services.EDITABLE_STATUSES), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        parent = self.request.GET.get("parent")
+        return {"parent": parent} if parent and parent.isdigit() else {}
+
+
+class IndicatorUpdateView(_IndicatorFormMixin, PortalUpdateView):
+    title = gettext_lazy("Edit indicator: %(scheme)s")
+
+    def get_queryset(self):
+        return Indicator.objects.filter(scheme__status__in=services.EDITABLE_STATUSES).select_related("scheme")
+
+    def dispatch(self, request, *args, **kwargs):
+        indicator = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        self.scheme = indicator.scheme
+        return super().dispatch(request, *args, **kwargs)
+
+
+@require_POST
+def indicator_delete(request, pk):
+    _require(access.can_manage(request.user))
+    indicator = get_object_or_404(Indicator.objects.select_related("scheme"), pk=pk)
+    try:
+        services.indicator_delete(user=request.user, indicator=indicator)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Indicator %(code)s removed.") % {"code": indicator.code})
+    return redirect("evaluation:scheme_detail", pk=indicator.scheme_id)
+
+
+@require_POST
+def scheme_evaluatees_sync(request, pk):
+    """Add the evaluatees that joined since the scheme opened (new schools with a peer
+    category, new campuses of the group, new staff): existing ones are left as they are."""
+    _require(access.can_manage(request.user))
+    scheme = get_object_or_404(Scheme.objects.filter(status__in=services.EDITABLE_STATUSES), pk=pk)
+    added = services.evaluatees_sync(scheme=scheme)
+    if added:
+        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    messages.success(request, _("%(n)d evaluatees added.") % {"n": added})
+    return redirect("evaluation:scheme_detail", pk=scheme.pk)
+
+
+# --- Files: served only to users who may see their record (MEDIA_URL is not served) --------
+
+
+@require_GET
+def evidence_download(request, pk):
+    """Self-assessment evidence: the evaluatee's own leadership (in scope) and the managers."""
+    from groupschool.uploads import file_response
+
+    _require(access.can_view_schemes(request.user))
+    item = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
+    return file_response(item.file)
+
+
+@require_GET
+def score_evidence_download(request, pk):
+    """An evaluator's evidence file for a score: unpublished scores are the managers' only."""
+    from groupschool.uploads import file_response
+
+    _require(access.can_read_unpublished(request.user))
+    score = get_object_or_404(Score.objects.for_user(request.user), pk=pk)
+    return file_response(score.evidence)
+
+
+@require_GET
+def appeal_evidence_download(request, pk):
+    """An appeal's evidence: who filed it (within their scope) and the bureau deciding it."""
+    from groupschool.uploads import file_response
+
+    _require(access.can_view_schemes(request.user))
+    appeal = get_object_or_404(Appeal.objects.for_user(request.user), pk=pk)
+    return file_response(appeal.evidence)

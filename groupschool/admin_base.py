@@ -32,6 +32,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exports import safe_cell
+from .forms import PortalAdminForm, PortalImportForm
 from .generic import scoped_queryset
 from .roles import Role
 from .scoping import user_scope
@@ -377,6 +378,7 @@ class ScopedFormfieldsMixin:
 
 
 class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
+    form = PortalAdminForm  # file fields checked (groupschool.uploads)
     extra = 0
     show_change_link = True
 
@@ -392,6 +394,8 @@ class ScopedAdmin(ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAd
 
     #: Lookups from the model to Campus, for models whose manager has no `for_user`.
     scope_lookups: tuple[str, ...] = ()
+    form = PortalAdminForm  # file fields checked (groupschool.uploads)
+    import_form_class = PortalImportForm  # size, type and zip-bomb checks before parsing
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     import_template_name = "admin/groupschool/import.html"

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class GroupschoolConfig(AppConfig):
     name = "groupschool"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Deactivation ends the account's sessions; the check that MEDIA_ROOT is not static.
+        from . import sessions, uploads  # noqa: F401

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: The main menu: (label, [(label, url name), ...]). Entries whose URL does not exist are left out.
 MENU = [
     (
-        _("Groups and campuses"),
+        pgettext_lazy("menu", "Groups"),
         [
             (_("Education groups"), "campuses:group_list"),
             (_("Campuses"), "campuses:campus_list"),
@@ -21,7 +22,7 @@ MENU = [
         ],
     ),
     (
-        _("Exchange and development"),
+        pgettext_lazy("menu", "Exchange"),
         [
             (_("Rotations"), "staff:rotation_list"),
             (_("Mentoring pairs"), "staff:mentorship_list"),
@@ -51,7 +52,17 @@ MENU = [
         ],
     ),
     (
-        _("Shared funds, assets and resources"),
+        pgettext_lazy("menu", "Supervision"),
+        [
+            (_("Supervision visits"), "planning:visit_list"),
+            (_("Rectifications"), "planning:rectification_list"),
+            (_("Expansion applications"), "planning:application_list"),
+            (_("Typical experiences"), "planning:experience_list"),
+            (_("Published experiences"), "planning:experience_published"),
+        ],
+    ),
+    (
+        pgettext_lazy("menu", "Sharing"),
         [
             (_("Funds by campus"), "sharing:funds"),
             (_("Budgets"), "sharing:budget_list"),

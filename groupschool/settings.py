@@ -68,9 +68,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: every response gets the policy, error pages made by inner layers too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # groupschool/middleware.py: a body above REQUEST_MAX_BYTES is refused before it is read;
+    # a database that cannot be reached gets the 503 page (see also handler500 in urls.py).
+    "groupschool.middleware.RequestSizeLimitMiddleware",
+    "groupschool.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -107,9 +112,19 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before a request uses it: after a PostgreSQL
+        # restart the web process reconnects by itself (groupschool/middleware.py).
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is unreachable rather than hold the worker (libpq's default
+    # is to wait forever); the request gets the 503 page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env("DB_CONNECT_TIMEOUT", "3"))
+    )
+#: Seconds a client is told to wait (Retry-After) while the database is unavailable.
+DB_OUTAGE_RETRY_AFTER = int(env("DB_OUTAGE_RETRY_AFTER", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -165,6 +180,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Faults (issue 6, groupschool/jobs.py): a broker that is down or hung never holds a request for
+# long. Connecting gives up after 2 s, a publish is retried once; `jobs.enqueue` then reports
+# "unavailable" and the job's row waits for `requeue_jobs`.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that dies unacknowledged (kill -9, power loss) goes back to the
+    # queue after this many seconds. Longer than the longest task (compute: 1800 s time limit),
+    # so a running task is not handed to a second worker; lost computation runs are found sooner
+    # by `requeue_jobs` (JOBS_REQUEUE_AFTER), which knows from PostgreSQL that nobody runs them.
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": float(env("CELERY_BROKER_CONNECTION_TIMEOUT", "2")),
+    # Blocking reads give up on a hung broker (the worker's BRPOP waits 1 s at a time).
+    "socket_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "10")),
+}
+#: A web request's publish waits at most this long for a hung broker (per attempt).
+JOBS_PUBLISH_SOCKET_TIMEOUT = float(env("JOBS_PUBLISH_SOCKET_TIMEOUT", "1.5"))
+#: A computation run still QUEUED, or RUNNING with no worker holding it, this many seconds after
+#: it was requested or started is sent again by `requeue_jobs` (every JOBS_REQUEUE_EVERY s).
+JOBS_REQUEUE_AFTER = int(env("JOBS_REQUEUE_AFTER", "120"))
+JOBS_REQUEUE_EVERY = int(env("JOBS_REQUEUE_EVERY", "60"))
+#: A run whose worker keeps dying is marked failed this many seconds after it was requested.
+JOBS_GIVE_UP_AFTER = int(env("JOBS_GIVE_UP_AFTER", str(6 * 3600)))
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule lives in the database (django-celery-beat), editable in the admin; the
 # entries of CELERY_BEAT_SCHEDULE below are copied there when beat starts.
@@ -195,8 +238,32 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
 
+# Uploads (groupschool/uploads.py): every file field of the portal's forms and the admin's
+# imports is limited in size and type, its content checked, zip-based documents opened only to
+# read their table of contents before anything parses them.
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))  # evidence, attachments
+RESOURCE_MAX_BYTES = int(env("RESOURCE_MAX_BYTES", str(200 * 1024 * 1024)))  # lesson recordings
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))  # xlsx/csv imports
+UPLOAD_MAX_UNPACKED_BYTES = int(env("UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+UPLOAD_MAX_ZIP_RATIO = int(env("UPLOAD_MAX_ZIP_RATIO", "100"))
+UPLOAD_MAX_ZIP_MEMBERS = int(env("UPLOAD_MAX_ZIP_MEMBERS", "10000"))
+#: A request body above this is refused (413) before it is read: the largest file plus the form.
+_LARGEST_UPLOAD = max(UPLOAD_MAX_BYTES, RESOURCE_MAX_BYTES, IMPORT_MAX_BYTES)
+REQUEST_MAX_BYTES = int(env("REQUEST_MAX_BYTES", str(_LARGEST_UPLOAD + 10 * 1024 * 1024)))
+# Files above 2.5 MB are streamed to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(env("DATA_UPLOAD_MAX_NUMBER_FILES", "20"))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # Demo accounts are created by `make run` only; production refuses unless asked explicitly.
 DEMO_ACCOUNTS_ALLOWED = env_bool("DEMO_ACCOUNTS_ALLOWED", DEBUG or TESTING)
@@ -217,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
     "rotations-advance-daily": {
         "task": "staff.tasks.rotations_advance_task",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # Jobs whose broker message was never sent or whose worker died (groupschool/jobs.py).
+    "jobs-requeue": {
+        "task": "groupschool.tasks.requeue_jobs_task",
+        "schedule": JOBS_REQUEUE_EVERY,
+        "options": {"expires": JOBS_REQUEUE_EVERY},
     },
 }
 

@@ -24,3 +24,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached, met outside a view (loading the session), gets the 503
+# page instead of the 500 (groupschool/middleware.py).
+handler500 = "groupschool.middleware.server_error"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,14 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def dashboard_context(user, year: int) -> dict:
-    """Campus cards grouped by group and school, totals, chart data and the rules in force."""
+#: Campus cards per dashboard page: a city's bureau sees hundreds of campuses; the totals at
+#: the top still count every campus in scope, the cards and charts show one page of them.
+DASHBOARD_CARDS_PER_PAGE = 30
+
+
+def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
+    """Campus cards grouped by group and school (one page of them), totals over every campus in
+    scope, chart data of the page's campuses and the rules in force."""
     campuses = list(Campus.objects.for_user(user).select_related("school__group", "executive_vice_principal"))
     rules = policy_rows(ENROLLMENT_RULES + ROTATION_RULES)
     values = policy_values_from_rows(rules)
@@ -53,9 +60,7 @@ def dashboard_context(user, year: int) -> dict:
     staff = staff_figures(campus_ids=ids)
     rotations = rotation_figures(user=user, year=year, campus_ids=ids)
 
-    groups: OrderedDict = OrderedDict()
-    cards = []
-    for campus in sorted(
+    ordered = sorted(
         campuses,
         key=lambda c: (
             c.school.group is None,
@@ -66,7 +71,11 @@ def dashboard_context(user, year: int) -> dict:
             c.opened_on or datetime.date.min,
             c.name,
         ),
-    ):
+    )
+    page_obj = Paginator(ordered, DASHBOARD_CARDS_PER_PAGE).get_page(page)
+    groups: OrderedDict = OrderedDict()
+    cards = []
+    for campus in page_obj.object_list:
         card = {
             "campus": campus,
             "enrollment": enrollment.get(campus.pk),
@@ -109,6 +118,8 @@ def dashboard_context(user, year: int) -> dict:
     return {
         "sections": sections,
         "cards": cards,
+        "campus_count": len(campuses),
+        "page_obj": page_obj,
         "enrollment_total": enrollment_totals(enrollment.values()),
         "staff_total": staff_totals(staff.values()),
         "rotations": rotations,
@@ -123,6 +134,6 @@ def home(request):
     """The dashboard of the campuses in the user's scope: a vice-principal sees their campus,
     group leadership their group, bureau roles every group."""
     scope = user_scope(request.user)
-    context = dashboard_context(request.user, requested_year(request))
+    context = dashboard_context(request.user, requested_year(request), request.GET.get("page"))
     context.update(quick_links=_quick_links() if scope.roles else [], has_role=bool(scope.roles))
     return render(request, "groupschool/home.html", context)

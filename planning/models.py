@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campuses.models import EducationGroup
 from groupschool.scoping import CampusScopedQuerySet, user_scope
 
 
@@ -582,6 +584,14 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
+    rectification = models.ForeignKey(
+        "Rectification",
+        verbose_name=_("rectification"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -602,6 +612,8 @@ class Notification(models.Model):
         return self.message
 
     def get_absolute_url(self) -> str:
+        if self.rectification_id:
+            return reverse("planning:rectification_detail", args=[self.rectification_id])
         if self.document_id:
             return reverse("planning:document_detail", args=[self.document_id])
         if self.subtask_id:
@@ -626,3 +638,503 @@ class ReminderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+# --- Supervision (工作督导, 过程评估) ------------------------------------------------------------
+
+
+class SupervisionVisitQuerySet(CampusScopedQuerySet):
+    """Visits to a campus reach that campus; visits to a group reach every campus of it."""
+
+
+class SupervisionVisit(models.Model):
+    """A bureau visit to a group or one campus (督导室: 工作督导 or 过程评估), with its findings.
+    The rectification items (整改) it sets follow as `Rectification` rows."""
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", _("Supervision (工作督导)")
+        PROCESS_EVALUATION = "process_evaluation", _("Process evaluation (过程评估)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
+    visited_on = models.DateField(_("visited on"))
+    group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_visits",
+        help_text=_("For a visit to the whole group; leave empty for a visit to one campus."),
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_visits",
+    )
+    team = models.CharField(_("team"), max_length=300, help_text=_("Who visited, e.g. 督导室 张三、李四."))
+    findings = models.TextField(_("findings"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = SupervisionVisitQuerySet.as_manager()
+    campus_scope = ("campus", "group__schools__campuses")
+
+    class Meta:
+        verbose_name = _("supervision visit")
+        verbose_name_plural = _("supervision visits")
+        ordering = ["-visited_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(group__isnull=False) & Q(campus__isnull=True))
+                | (Q(group__isnull=True) & Q(campus__isnull=False)),
+                name="visit_group_xor_campus",
+                violation_error_message=_("A visit is to one group or to one campus, not both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.get_kind_display()} · {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:visit_detail", args=[self.pk])
+
+    @property
+    def target(self):
+        return self.campus or self.group
+
+
+class RectificationQuerySet(models.QuerySet):
+    """Rectifications of the user's campuses; group leadership also the group-wide ones (no
+    campus) of visits to its group; bureau roles all. A campus executive vice-principal reaches
+    the rectifications of their own campus only, even on a visit to the whole group."""
+
+    def for_user(self, user):
+        scope = user_scope(user)
+        if scope.everything:
+            return self
+        if not scope.campus_ids and not scope.group_ids:
+            return self.none()
+        condition = Q(campus_id__in=scope.campus_ids)
+        if scope.group_ids:
+            condition |= Q(campus__isnull=True, visit__group_id__in=scope.group_ids)
+        return self.filter(condition)
+
+    def open(self):
+        return self.filter(status=Rectification.RectStatus.OPEN)
+
+
+def rectification_upload_to(instance, filename: str) -> str:
+    today = datetime.date.today()
+    return f"planning/rectifications/{today:%Y/%m}/{filename}"
+
+
+class Rectification(models.Model):
+    """整改: one item a visit asks to put right, with its owner, due date and closing record
+    (who closed it, when, what was done, an optional attachment)."""
+
+    class RectStatus(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    visit = models.ForeignKey(
+        SupervisionVisit,
+        verbose_name=_("supervision visit"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    description = models.TextField(_("what to rectify"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="planning_rectifications",
+    )
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectifications",
+        help_text=_("Leave empty for an item of the whole group."),
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=RectStatus.choices, default=RectStatus.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_record = models.TextField(_("what was done"), blank=True)
+    closing_attachment = models.FileField(_("attachment"), upload_to=rectification_upload_to, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RectificationQuerySet.as_manager()
+    campus_scope = ("campus",)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open")
+                | (Q(closed_by__isnull=False) & Q(closed_at__isnull=False) & ~Q(closing_record="")),
+                name="rectification_closed_has_record",
+                violation_error_message=_(
+                    "A closed rectification records who closed it, when and what was done."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        text = " ".join(self.description.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:rectification_detail", args=[self.pk])
+
+
+# --- Expansion (组建新教育集团, 教育集团纳新) ---------------------------------------------------
+
+
+class ExpansionApplicationQuerySet(models.QuerySet):
+    """Bureau roles see every application; others their own and those about a group they lead."""
+
+    def for_user(self, user):
+        scope = user_scope(user)
+        if scope.everything:
+            return self
+        if not user.is_authenticated or not scope.roles:
+            return self.none()
+        condition = Q(applicant=user)
+        if scope.group_ids:
+            condition |= Q(target_group_id__in=scope.group_ids) | Q(created_group_id__in=scope.group_ids)
+        return self.filter(condition)
+
+
+class ExpansionApplication(models.Model):
+    """An application to form a new education group, or to admit a school into one, reviewed
+    and decided by the bureau (规范集团办学组建程序): draft → submitted → under review →
+    approved or rejected. Every transition is an `ApplicationStep`; approval creates the group
+    (and its memberships) or the membership (campuses.services)."""
+
+    class Kind(models.TextChoices):
+        NEW_GROUP = "new_group", _("Form a new education group")
+        ADMIT_SCHOOL = "admit_school", _("Admit a school into a group")
+
+    class AppStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    proposed_name = models.CharField(_("proposed group name"), max_length=100, blank=True)
+    proposed_code = models.SlugField(
+        _("proposed group code"), max_length=40, blank=True, help_text=_("Letters, digits and hyphens.")
+    )
+    governance_mode = models.CharField(
+        _("governance mode"),
+        max_length=20,
+        choices=EducationGroup.Governance.choices,
+        blank=True,
+    )
+    core_school = models.ForeignKey(
+        "campuses.School",
+        verbose_name=_("core school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member_schools = models.ManyToManyField(
+        "campuses.School",
+        verbose_name=_("member schools"),
+        blank=True,
+        related_name="+",
+        help_text=_("The other schools of the new group, besides its core school."),
+    )
+    target_group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("group to join"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    school = models.ForeignKey(
+        "campuses.School",
+        verbose_name=_("school to admit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reasons and plan"), blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="expansion_applications",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=AppStatus.choices, default=AppStatus.DRAFT)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("resulting group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ExpansionApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expansion application")
+        verbose_name_plural = _("expansion applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="new_group")
+                | (
+                    ~Q(proposed_name="")
+                    & ~Q(proposed_code="")
+                    & Q(target_group__isnull=True)
+                    & Q(school__isnull=True)
+                ),
+                name="application_new_group_fields",
+                violation_error_message=_("A new group needs a name and a code, and no group to join."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="admit_school") | (Q(target_group__isnull=False) & Q(school__isnull=False)),
+                name="application_admission_fields",
+                violation_error_message=_("An admission names the group and the school."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.NEW_GROUP:
+            return _("New group: %(name)s") % {"name": self.proposed_name}
+        return _("Admission of %(school)s into %(group)s") % {
+            "school": self.school,
+            "group": self.target_group,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:application_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.NEW_GROUP:
+            if not self.proposed_name.strip():
+                errors["proposed_name"] = _("Name the new group.")
+            if not self.proposed_code.strip():
+                errors["proposed_code"] = _("Give the new group a code.")
+            if self.core_school_id is None:
+                errors["core_school"] = _("Choose the core school of the new group.")
+            if not self.governance_mode:
+                errors["governance_mode"] = _("Choose how the new group is governed.")
+            if self.target_group_id or self.school_id:
+                errors["target_group"] = _(
+                    "A new group joins no group: leave the group and school to admit empty."
+                )
+        elif self.kind == self.Kind.ADMIT_SCHOOL:
+            if self.target_group_id is None:
+                errors["target_group"] = _("Choose the group the school joins.")
+            if self.school_id is None:
+                errors["school"] = _("Choose the school to admit.")
+            if self.proposed_name or self.proposed_code or self.core_school_id:
+                errors["proposed_name"] = _(
+                    "An admission forms no group: leave the proposed name, code and core school empty."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def application_upload_to(instance, filename: str) -> str:
+    return f"planning/applications/{instance.application_id}/{filename}"
+
+
+class ApplicationDocument(models.Model):
+    """A document of an application: 申请报告, 集团章程草案, 发展规划, 可行性论证..."""
+
+    application = models.ForeignKey(
+        ExpansionApplication,
+        verbose_name=_("expansion application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=application_upload_to)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStep(models.Model):
+    """One recorded step of an application's review: who, when, which step, the decision (on
+    approval or rejection) and the comment."""
+
+    class Step(models.TextChoices):
+        CREATE = "create", _("Drafted")
+        SUBMIT = "submit", _("Submitted")
+        REVIEW = "review", _("Taken under review")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(
+        ExpansionApplication,
+        verbose_name=_("expansion application"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=ExpansionApplication.AppStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=ExpansionApplication.AppStatus.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("application step")
+        verbose_name_plural = _("application steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Typical experiences (提炼典型经验, 宣传报道) ---------------------------------------------------
+
+
+class ExperienceQuerySet(models.QuerySet):
+    """Published write-ups are read by everyone signed in; a draft only by its author and the
+    bureau's roles."""
+
+    def published(self):
+        return self.filter(status=Experience.ExpStatus.PUBLISHED)
+
+    def for_user(self, user):
+        scope = user_scope(user)
+        if scope.everything:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(status=Experience.ExpStatus.PUBLISHED) | Q(author=user))
+
+
+class Experience(models.Model):
+    """典型经验: a write-up of what worked, for the bureau's publicity (宣传报道)."""
+
+    class Topic(models.TextChoices):
+        PARTY_BUILDING = "party_building", _("Party building")
+        GOVERNANCE = "governance", _("Internal governance and operation")
+        RESOURCE_SHARING = "resource_sharing", _("Sharing of quality resources")
+        TEACHERS = "teachers", _("Teaching staff development")
+        TEACHING_QUALITY = "teaching_quality", _("Teaching quality")
+        WELL_ROUNDED = "well_rounded", _("Well-rounded education")
+        OTHER = "other", _("Other")
+
+    class ExpStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    campus = models.ForeignKey(
+        "campuses.Campus",
+        verbose_name=_("campus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="experiences",
+        help_text=_("Leave empty for an experience of the whole group."),
+    )
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=ExpStatus.choices, default=ExpStatus.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ExperienceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("typical experience")
+        verbose_name_plural = _("typical experiences")
+        ordering = ["-published_at", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="experience_published_has_date",
+                violation_error_message=_("A published experience has its publication date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:experience_detail", args=[self.pk])
+
+
+def experience_upload_to(instance, filename: str) -> str:
+    return f"planning/experiences/{instance.experience_id}/{filename}"
+
+
+class ExperienceAttachment(models.Model):
+    experience = models.ForeignKey(
+        Experience, verbose_name=_("typical experience"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=experience_upload_to)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

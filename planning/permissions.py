@@ -41,3 +41,57 @@ def can_report_on_measure(user, measure) -> bool:
     if not scope.has_role(Role.GROUP_LEADERSHIP) or not scope.group_ids:
         return False
     return measure.campus_id is None or measure.campus_id in scope.campus_ids
+
+
+# --- Supervision, expansion, typical experiences ---------------------------------------------
+
+#: The bureau's roles: they run supervision visits and set rectifications (督导室 and the others).
+BUREAU_ROLES = (Role.ADMINISTRATOR, Role.BUREAU, Role.EVALUATOR, Role.PERSONNEL)
+
+#: Roles that close the rectifications within their scope (the owner may always close theirs).
+RECTIFICATION_CLOSER_ROLES = (*BUREAU_ROLES, Role.GROUP_LEADERSHIP, Role.CAMPUS_VP)
+
+#: Roles that read expansion applications (their own and their group's; the bureau's: all).
+EXPANSION_READER_ROLES = (*BUREAU_ROLES, Role.GROUP_LEADERSHIP)
+
+#: Roles that apply: the bureau itself, or a group's leadership (admitting a school into its group,
+#: or proposing a new group).
+EXPANSION_APPLICANT_ROLES = (Role.ADMINISTRATOR, Role.BUREAU, Role.GROUP_LEADERSHIP)
+
+#: Roles that review and decide applications: the bureau, as for documents.
+EXPANSION_DECIDER_ROLES = DOCUMENT_APPROVER_ROLES
+
+#: Roles that publish typical experiences (宣传报道 is the bureau's).
+EXPERIENCE_PUBLISHER_ROLES = BUREAU_ROLES
+
+
+def can_run_supervision(user) -> bool:
+    return user_scope(user).has_role(*BUREAU_ROLES)
+
+
+def can_close_rectification(user, rectification) -> bool:
+    """The owner, or a role that closes rectifications; scope is checked by the caller (for_user)."""
+    return rectification.owner_id == user.pk or user_scope(user).has_role(*RECTIFICATION_CLOSER_ROLES)
+
+
+def can_read_applications(user) -> bool:
+    return user_scope(user).has_role(*EXPANSION_READER_ROLES)
+
+
+def can_apply_for_expansion(user) -> bool:
+    return user_scope(user).has_role(*EXPANSION_APPLICANT_ROLES)
+
+
+def can_decide_applications(user) -> bool:
+    return user_scope(user).has_role(*EXPANSION_DECIDER_ROLES)
+
+
+def can_publish_experiences(user) -> bool:
+    return user_scope(user).has_role(*EXPERIENCE_PUBLISHER_ROLES)
+
+
+def can_edit_experience(user, experience) -> bool:
+    """The author while it is a draft; the bureau's roles always."""
+    if can_publish_experiences(user):
+        return True
+    return experience.author_id == user.pk and experience.status == "draft"

@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from groupschool.scoping import user_scope
 
-from .models import CLOSED_STATUSES, Document, Measure, Milestone, Phase, ProgressReport, Status, SubTask
+from .models import (
+    CLOSED_STATUSES,
+    Document,
+    Measure,
+    Milestone,
+    Phase,
+    ProgressReport,
+    Rectification,
+    Status,
+    SubTask,
+)
 from .services import is_overdue
 
 
@@ -46,11 +56,16 @@ def document_overdue(document: Document, today: datetime.date) -> bool:
 
 
 def timeline_data(
-    *, measures: QuerySet[Measure], today: datetime.date, documents: QuerySet[Document] | None = None
+    *,
+    measures: QuerySet[Measure],
+    today: datetime.date,
+    documents: QuerySet[Document] | None = None,
+    rectifications: QuerySet[Rectification] | None = None,
 ) -> dict:
     """Rows of the Gantt chart: phases, milestones, each measure and its sub-tasks, then the
-    documents the phases require. A measure without dates (the plan gives none) spans its phase,
-    or the whole plan, drawn as undated."""
+    documents the phases require, then the open rectifications of supervision visits (from the
+    visit to the due date). A measure without dates (the plan gives none) spans its phase, or the
+    whole plan, drawn as undated."""
     phases = list(Phase.objects.order_by("order", "start_on"))
     plan_start, plan_end = _span(phases)
     milestones = list(Milestone.objects.select_related("campus").order_by("date"))
@@ -109,6 +124,31 @@ def timeline_data(
                 "overdue": document_overdue(document, today),
                 "people": f"v{document.version}",
                 "url": reverse("planning:document_detail", args=[document.pk]),
+            }
+        )
+    for rectification in rectifications if rectifications is not None else ():
+        overdue = rectification.due_on < today
+        campus = rectification.campus or rectification.visit.group
+        rows.append(
+            {
+                "kind": "rectification",
+                "label": str(_("Rectification: %(title)s") % {"title": rectification}),
+                "start": rectification.visit.visited_on.isoformat(),
+                "end": rectification.due_on.isoformat(),
+                "undated": False,
+                "status": Status.OVERDUE if overdue else Status.NOT_STARTED,
+                "status_label": str(rectification.get_status_display()),
+                "progress": 0,
+                "overdue": overdue,
+                "people": " · ".join(
+                    str(part)
+                    for part in (
+                        rectification.owner.get_full_name() or rectification.owner.get_username(),
+                        campus or "",
+                    )
+                    if part
+                ),
+                "url": rectification.get_absolute_url(),
             }
         )
     return {
@@ -202,3 +242,38 @@ def phase_status(*, phase: Phase, today: datetime.date) -> dict:
             1 for d in documents if d.status != Document.DocStatus.APPROVED and d.due_on and d.due_on < today
         ),
     }
+
+
+def timeline_rectifications(*, user, campus=None, overdue_only: bool = False, today: datetime.date):
+    """The open rectifications the user may see, for the timeline: of one campus if asked, only
+    the overdue ones if asked."""
+    queryset = (
+        Rectification.objects.for_user(user)
+        .open()
+        .select_related("visit__group", "campus", "owner")
+        .order_by("due_on", "pk")
+    )
+    if campus is not None:
+        queryset = queryset.filter(campus=campus)
+    if overdue_only:
+        queryset = queryset.filter(due_on__lt=today)
+    return queryset
+
+
+def my_rectifications(*, user, today: datetime.date) -> list[tuple[Rectification, bool]]:
+    """Open rectifications the user answers for: those they own and those of their campuses
+    (a campus executive vice-principal, group leadership: also the group-wide ones). A bureau
+    account sees those due within 30 days anywhere, besides its own. Due soonest first."""
+    scope = user_scope(user)
+    condition = Q(owner=user)
+    if scope.everything:
+        condition |= Q(due_on__lte=today + datetime.timedelta(days=30))
+    else:
+        condition |= Q(pk__in=Rectification.objects.for_user(user).values("pk"))
+    rectifications = (
+        Rectification.objects.open()
+        .filter(condition)
+        .select_related("visit__group", "visit__campus", "campus", "owner")
+        .order_by("due_on", "pk")
+    )
+    return [(r, r.due_on < today) for r in rectifications]

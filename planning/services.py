@@ -23,23 +23,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.roles import CAMPUS_PERMISSION, Role
+from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
 from groupschool.scoping import user_scope
 
 from .models import (
     CLOSED_STATUSES,
+    ApplicationDocument,
+    ApplicationStep,
     Attachment,
     Decision,
     Document,
+    ExpansionApplication,
+    Experience,
+    ExperienceAttachment,
     Measure,
     Meeting,
     Notification,
     ProgressReport,
+    Rectification,
     ReminderRun,
     Status,
     SubTask,
+    SupervisionVisit,
 )
-from .permissions import can_approve_documents, can_edit_plan, can_report_on_measure
+from .permissions import (
+    can_apply_for_expansion,
+    can_approve_documents,
+    can_close_rectification,
+    can_decide_applications,
+    can_edit_experience,
+    can_edit_plan,
+    can_publish_experiences,
+    can_read_plan,
+    can_report_on_measure,
+    can_run_supervision,
+)
 
 # --- Dates and status rules ------------------------------------------------------------------
 
@@ -303,10 +321,30 @@ def _bureau_users() -> set:
     return set(get_user_model().objects.filter(is_active=True, groups__name=Role.BUREAU))
 
 
-def reminder_recipients(item: Measure | SubTask | Document) -> set:
+def _group_leaders(group_id: int) -> set:
+    from guardian.shortcuts import get_users_with_perms
+
+    from campuses.models import EducationGroup
+
+    group = EducationGroup.objects.get(pk=group_id)
+    users = get_users_with_perms(
+        group, only_with_perms_in=[GROUP_PERMISSION.split(".")[1]], with_group_users=False
+    )
+    return {user for user in users if user.is_active}
+
+
+def reminder_recipients(item: Measure | SubTask | Document | Rectification) -> set:
     """The people responsible for an item: its leaders and the staff of its units with a login,
-    the campus's executive vice-principal for a campus's item, a sub-task's person in charge.
+    the campus's executive vice-principal for a campus's item, a sub-task's person in charge, a
+    rectification's owner (and the group's leadership for a group-wide one).
     When nobody responsible has a login yet, the bureau's officials, so nothing goes unseen."""
+    if isinstance(item, Rectification):
+        people = {item.owner} if item.owner.is_active else set()
+        if item.campus_id:
+            people |= _campus_managers(item.campus_id)
+        elif item.visit.group_id:
+            people |= _group_leaders(item.visit.group_id)
+        return people or _bureau_users()
     measure = item if isinstance(item, Measure) else getattr(item, "measure", None)
     people: set = set()
     if measure is not None:
@@ -333,6 +371,8 @@ def _open_items(today: datetime.date, horizon: int):
     yield from Document.objects.exclude(status=Document.DocStatus.APPROVED).filter(
         due_on__isnull=False, due_on__lte=last
     )
+    # Rectifications set by supervision visits join the same job (same days, same de-duplication).
+    yield from Rectification.objects.open().filter(due_on__lte=last).select_related("owner", "visit")
 
 
 def _item_key(item) -> str:
@@ -341,6 +381,8 @@ def _item_key(item) -> str:
 
 def _message(item, kind: str, days: int) -> str:
     name = str(item)
+    if isinstance(item, Rectification):
+        name = _t("Rectification: %(item)s") % {"item": name}
     if kind == Notification.Kind.OVERDUE:
         return _t("Overdue by %(days)d days: %(item)s (due %(due)s).") % {
             "days": days,
@@ -403,6 +445,7 @@ def reminders_run(
                 measure=item if isinstance(item, Measure) else getattr(item, "measure", None),
                 subtask=item if isinstance(item, SubTask) else None,
                 document=item if isinstance(item, Document) else None,
+                rectification=item if isinstance(item, Rectification) else None,
                 message=_message(item, kind, days)[:300],
             )
             try:
@@ -454,3 +497,529 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     return queryset.update(read_at=timezone.now())
+
+
+# --- Supervision visits and rectifications (工作督导, 过程评估, 整改) --------------------------------
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _owner_covers(owner, *, campus, group) -> bool:
+    """Can the owner reach the rectification (so that it shows in their work)?"""
+    scope = user_scope(owner)
+    if scope.everything:
+        return True
+    if campus is not None:
+        return campus.pk in scope.campus_ids
+    return group is not None and group.pk in scope.group_ids
+
+
+@transaction.atomic
+def supervision_visit_create(
+    *,
+    user,
+    kind: str,
+    visited_on: datetime.date,
+    team: str,
+    findings: str,
+    group=None,
+    campus=None,
+) -> SupervisionVisit:
+    """Record a bureau visit to one group or one campus with its findings."""
+    if not can_run_supervision(user):
+        raise PermissionDenied(_("Only the bureau records supervision visits."))
+    visit = SupervisionVisit(
+        kind=kind,
+        visited_on=visited_on,
+        team=(team or "").strip(),
+        findings=(findings or "").strip(),
+        group=group,
+        campus=campus,
+        created_by=user,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def supervision_visit_update(
+    *, user, visit: SupervisionVisit, kind: str, visited_on: datetime.date, team: str, findings: str
+) -> SupervisionVisit:
+    """Correct a visit's kind, date, team or findings (what it visited stays: its rectifications
+    belong to it)."""
+    if not can_run_supervision(user):
+        raise PermissionDenied(_("Only the bureau records supervision visits."))
+    first_due = visit.rectifications.order_by("due_on").values_list("due_on", flat=True).first()
+    if first_due is not None and visited_on > first_due:
+        raise ValidationError({"visited_on": _("A rectification of this visit is due before this date.")})
+    visit.kind, visit.visited_on = kind, visited_on
+    visit.team, visit.findings = (team or "").strip(), (findings or "").strip()
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def _rectification_rules(*, visit: SupervisionVisit, campus, owner, due_on) -> None:
+    errors = {}
+    if visit.campus_id is not None:
+        if campus is not None and campus.pk != visit.campus_id:
+            errors["campus"] = _("A rectification of a campus visit belongs to the visited campus.")
+    elif campus is not None and campus.school.group_id != visit.group_id:
+        errors["campus"] = _("Choose a campus of the visited group.")
+    if due_on is not None and due_on < visit.visited_on:
+        errors["due_on"] = _("The due date cannot be before the visit.")
+    if owner is None or not owner.is_active:
+        errors["owner"] = _("Choose the person who answers for the rectification.")
+    elif not _owner_covers(owner, campus=campus or visit.campus, group=visit.group):
+        errors["owner"] = _(
+            "%(owner)s cannot see this campus's records: choose someone responsible for it."
+        ) % {"owner": _user_label(owner)}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def rectification_create(
+    *,
+    user,
+    visit: SupervisionVisit,
+    description: str,
+    owner,
+    due_on: datetime.date,
+    campus=None,
+) -> Rectification:
+    """Set a rectification item at a visit: what to put right, who answers for it, by when.
+    A campus visit's items belong to its campus; a group visit's to one of its campuses, or to
+    the whole group (no campus)."""
+    if not can_run_supervision(user):
+        raise PermissionDenied(_("Only the bureau sets rectifications."))
+    campus = campus or visit.campus
+    _rectification_rules(visit=visit, campus=campus, owner=owner, due_on=due_on)
+    rectification = Rectification(
+        visit=visit, description=(description or "").strip(), owner=owner, campus=campus, due_on=due_on
+    )
+    rectification.full_clean()
+    rectification.save()
+    return rectification
+
+
+@transaction.atomic
+def rectification_update(
+    *, user, rectification: Rectification, description: str, owner, due_on: datetime.date
+) -> Rectification:
+    """Change an open rectification's text, owner or due date (the bureau's)."""
+    if not can_run_supervision(user):
+        raise PermissionDenied(_("Only the bureau sets rectifications."))
+    if rectification.status != Rectification.RectStatus.OPEN:
+        raise ValidationError({"status": _("A closed rectification cannot be changed.")})
+    _rectification_rules(visit=rectification.visit, campus=rectification.campus, owner=owner, due_on=due_on)
+    rectification.description = (description or "").strip()
+    rectification.owner, rectification.due_on = owner, due_on
+    rectification.full_clean(exclude=["closing_attachment"])
+    rectification.save()
+    return rectification
+
+
+@transaction.atomic
+def rectification_close(
+    *,
+    user,
+    rectification: Rectification,
+    record: str,
+    attachment=None,
+    now: datetime.datetime | None = None,
+) -> Rectification:
+    """Close a rectification with its record: who, when, what was done, an optional attachment.
+
+    Its owner, the bureau, the group's leadership and the campus's executive vice-principal may
+    close it; a vice-principal never another campus's (PermissionDenied)."""
+    locked = Rectification.objects.select_for_update().filter(pk=rectification.pk).first()
+    if locked is None or not Rectification.objects.for_user(user).filter(pk=locked.pk).exists():
+        raise PermissionDenied(_("You can only close the rectifications of your own campus."))
+    if not can_close_rectification(user, locked):
+        raise PermissionDenied(_("Your role cannot close rectifications."))
+    if locked.status == Rectification.RectStatus.CLOSED:
+        raise ValidationError({"closing_record": _("This rectification is closed already.")})
+    record = (record or "").strip()
+    if not record:
+        raise ValidationError({"closing_record": _("Say what was done to put it right.")})
+    locked.status = Rectification.RectStatus.CLOSED
+    locked.closed_by = user
+    locked.closed_at = now or timezone.now()
+    locked.closing_record = record
+    if attachment is not None:
+        locked.closing_attachment = attachment
+    locked.full_clean(exclude=["closing_attachment"])
+    locked.save()
+    return locked
+
+
+# --- Expansion applications (组建新教育集团, 教育集团纳新) -----------------------------------------
+
+
+def _step(application, *, user, step, from_status, decision="", comment="", now=None) -> ApplicationStep:
+    entry = ApplicationStep(
+        application=application,
+        step=step,
+        from_status=from_status,
+        to_status=application.status,
+        decision=decision,
+        actor=user,
+        at=now or timezone.now(),
+        comment=(comment or "").strip(),
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _schools_free(*, core_school=None, member_schools=(), school=None) -> None:
+    """The schools named by an application belong to no group yet (a school is a member of at
+    most one group)."""
+    errors: dict[str, list] = {}
+    for field, schools in (
+        ("core_school", [core_school]),
+        ("member_schools", list(member_schools)),
+        ("school", [school]),
+    ):
+        for candidate in schools:
+            if candidate is not None and candidate.group_id is not None:
+                errors.setdefault(field, []).append(
+                    _("%(school)s is already a member of %(group)s.")
+                    % {"school": candidate.name, "group": candidate.group.name}
+                )
+    if core_school is not None and any(s.pk == core_school.pk for s in member_schools):
+        errors.setdefault("member_schools", []).append(_("The core school is not listed again as a member."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _group_taken(*, name: str, code: str, exclude_pk: int | None = None) -> None:
+    from campuses.models import EducationGroup
+
+    errors = {}
+    if name and EducationGroup.objects.filter(name=name).exists():
+        errors["proposed_name"] = _("A group of this name exists already.")
+    if code and EducationGroup.objects.filter(code=code).exists():
+        errors["proposed_code"] = _("A group with this code exists already.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_applicant_scope(user, target_group) -> None:
+    scope = user_scope(user)
+    if target_group is not None and not scope.everything and target_group.pk not in scope.group_ids:
+        raise ValidationError({"target_group": _("Choose a group you lead.")})
+
+
+def _add_documents(application, *, user, files: Iterable) -> None:
+    for upload in files:
+        document = ApplicationDocument(
+            application=application, name=upload.name[:200], file=upload, uploaded_by=user
+        )
+        document.full_clean(exclude=["file"])
+        document.save()
+
+
+def _set_application_fields(application, data: dict) -> list:
+    members = list(data.pop("member_schools", None) or [])
+    for name in ("proposed_name", "proposed_code", "reason"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    if data.get("kind") == ExpansionApplication.Kind.ADMIT_SCHOOL:
+        # Fields of the other kind, left over in the form, are not kept.
+        data.update(proposed_name="", proposed_code="", governance_mode="", core_school=None)
+        members = []
+    elif data.get("kind") == ExpansionApplication.Kind.NEW_GROUP:
+        data.update(target_group=None, school=None)
+    for name, value in data.items():
+        setattr(application, name, value)
+    return members
+
+
+@transaction.atomic
+def expansion_application_create(
+    *, user, documents: Iterable = (), now: datetime.datetime | None = None, **fields
+) -> ExpansionApplication:
+    """Draft an application: `kind`, and for a new group `proposed_name`, `proposed_code`,
+    `governance_mode`, `core_school`, `member_schools`; for an admission `target_group` and
+    `school`; `reason`; its documents."""
+    if not can_apply_for_expansion(user):
+        raise PermissionDenied(_("Your role cannot apply to form or join a group."))
+    application = ExpansionApplication(applicant=user)
+    members = _set_application_fields(application, dict(fields))
+    _check_applicant_scope(user, application.target_group)
+    application.full_clean()
+    _schools_free(core_school=application.core_school, member_schools=members, school=application.school)
+    _group_taken(name=application.proposed_name, code=application.proposed_code)
+    application.save()
+    application.member_schools.set(members)
+    _add_documents(application, user=user, files=documents)
+    _step(application, user=user, step=ApplicationStep.Step.CREATE, from_status="", now=now)
+    return application
+
+
+def _lock(application: ExpansionApplication) -> ExpansionApplication:
+    """The application re-read under lock: two reviewers never both move it on."""
+    return ExpansionApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _may_change(user, application) -> bool:
+    return application.applicant_id == user.pk or can_decide_applications(user)
+
+
+@transaction.atomic
+def expansion_application_update(
+    *, user, application: ExpansionApplication, **fields
+) -> ExpansionApplication:
+    """Change a draft (its applicant or the bureau)."""
+    application = _lock(application)
+    if not _may_change(user, application):
+        raise PermissionDenied(_("Only the applicant or the bureau changes an application."))
+    if application.status != ExpansionApplication.AppStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be changed.")})
+    members = _set_application_fields(application, dict(fields))
+    _check_applicant_scope(user, application.target_group)
+    application.full_clean()
+    _schools_free(core_school=application.core_school, member_schools=members, school=application.school)
+    _group_taken(name=application.proposed_name, code=application.proposed_code)
+    application.save()
+    application.member_schools.set(members)
+    return application
+
+
+@transaction.atomic
+def application_document_add(*, user, application: ExpansionApplication, files: Iterable) -> None:
+    """Add documents to an application not yet under review."""
+    application = _lock(application)
+    if not _may_change(user, application):
+        raise PermissionDenied(_("Only the applicant or the bureau changes an application."))
+    if application.status not in (
+        ExpansionApplication.AppStatus.DRAFT,
+        ExpansionApplication.AppStatus.SUBMITTED,
+    ):
+        raise ValidationError({"file": _("Documents are added before the review starts.")})
+    _add_documents(application, user=user, files=files)
+
+
+@transaction.atomic
+def expansion_application_submit(
+    *, user, application: ExpansionApplication, comment: str = "", now=None
+) -> ExpansionApplication:
+    """Draft → submitted, with at least one document."""
+    application = _lock(application)
+    if not _may_change(user, application):
+        raise PermissionDenied(_("Only the applicant or the bureau changes an application."))
+    if application.status != ExpansionApplication.AppStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be submitted.")})
+    if not application.documents.exists():
+        raise ValidationError({"file": _("Attach the application's documents before submitting it.")})
+    application.status = ExpansionApplication.AppStatus.SUBMITTED
+    application.save(update_fields=["status"])
+    _step(
+        application,
+        user=user,
+        step=ApplicationStep.Step.SUBMIT,
+        from_status="draft",
+        comment=comment,
+        now=now,
+    )
+    return application
+
+
+@transaction.atomic
+def expansion_application_review(
+    *, user, application: ExpansionApplication, comment: str = "", now=None
+) -> ExpansionApplication:
+    """Submitted → under review (the bureau)."""
+    if not can_decide_applications(user):
+        raise PermissionDenied(_("Only the bureau reviews applications."))
+    application = _lock(application)
+    if application.status != ExpansionApplication.AppStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted application can be taken under review.")})
+    application.status = ExpansionApplication.AppStatus.UNDER_REVIEW
+    application.save(update_fields=["status"])
+    _step(
+        application,
+        user=user,
+        step=ApplicationStep.Step.REVIEW,
+        from_status="submitted",
+        comment=comment,
+        now=now,
+    )
+    return application
+
+
+@transaction.atomic
+def expansion_application_approve(
+    *, user, application: ExpansionApplication, comment: str = "", now: datetime.datetime | None = None
+) -> ExpansionApplication:
+    """Under review → approved: creates the group with its memberships, or the membership, in the
+    same transaction (all or nothing). From then on the group is in the portal's group list and
+    can be granted to its leadership (groupschool.services.group_grant_access)."""
+    from campuses import services as campus_services
+
+    if not can_decide_applications(user):
+        raise PermissionDenied(_("Only the bureau approves applications."))
+    application = _lock(application)
+    if application.status != ExpansionApplication.AppStatus.UNDER_REVIEW:
+        raise ValidationError({"status": _("Only an application under review can be approved.")})
+    now = now or timezone.now()
+    if application.kind == ExpansionApplication.Kind.NEW_GROUP:
+        group = campus_services.education_group_create(
+            name=application.proposed_name,
+            code=application.proposed_code,
+            core_school=application.core_school,
+            member_schools=list(application.member_schools.all()),
+            governance_mode=application.governance_mode or "unified",
+            founded_on=local_today(now),
+            description=application.reason,
+        )
+    else:
+        campus_services.school_admit(group=application.target_group, school=application.school)
+        group = application.target_group
+    application.status = ExpansionApplication.AppStatus.APPROVED
+    application.decided_at = now
+    application.created_group = group
+    application.save(update_fields=["status", "decided_at", "created_group"])
+    _step(
+        application,
+        user=user,
+        step=ApplicationStep.Step.APPROVE,
+        from_status="under_review",
+        decision=ApplicationStep.Decision.APPROVED,
+        comment=comment,
+        now=now,
+    )
+    return application
+
+
+@transaction.atomic
+def expansion_application_reject(
+    *, user, application: ExpansionApplication, comment: str, now: datetime.datetime | None = None
+) -> ExpansionApplication:
+    """Submitted or under review → rejected, with the reasons."""
+    if not can_decide_applications(user):
+        raise PermissionDenied(_("Only the bureau rejects applications."))
+    application = _lock(application)
+    previous = application.status
+    if previous not in (
+        ExpansionApplication.AppStatus.SUBMITTED,
+        ExpansionApplication.AppStatus.UNDER_REVIEW,
+    ):
+        raise ValidationError(
+            {"status": _("Only a submitted application or one under review can be rejected.")}
+        )
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reasons for the rejection.")})
+    now = now or timezone.now()
+    application.status = ExpansionApplication.AppStatus.REJECTED
+    application.decided_at = now
+    application.save(update_fields=["status", "decided_at"])
+    _step(
+        application,
+        user=user,
+        step=ApplicationStep.Step.REJECT,
+        from_status=previous,
+        decision=ApplicationStep.Decision.REJECTED,
+        comment=comment,
+        now=now,
+    )
+    return application
+
+
+# --- Typical experiences (提炼典型经验, 宣传报道) ---------------------------------------------------
+
+
+def _experience_campus_rule(user, campus) -> None:
+    scope = user_scope(user)
+    if campus is None:
+        if not (scope.everything or scope.group_ids):
+            raise ValidationError({"campus": _("Choose your campus.")})
+    elif not scope.covers_campus(campus.pk):
+        raise ValidationError({"campus": _("Choose a campus within your scope.")})
+
+
+def _add_experience_files(experience, files: Iterable) -> None:
+    for upload in files:
+        attachment = ExperienceAttachment(experience=experience, name=upload.name[:200], file=upload)
+        attachment.full_clean(exclude=["file"])
+        attachment.save()
+
+
+@transaction.atomic
+def experience_create(
+    *, user, title: str, topic: str, body: str, campus=None, summary: str = "", files: Iterable = ()
+) -> Experience:
+    """Write up a typical experience, as a draft."""
+    if not can_read_plan(user):
+        raise PermissionDenied(_("Your role cannot write experiences."))
+    _experience_campus_rule(user, campus)
+    experience = Experience(
+        title=(title or "").strip(),
+        topic=topic,
+        body=(body or "").strip(),
+        summary=(summary or "").strip(),
+        campus=campus,
+        author=user,
+    )
+    experience.full_clean()
+    experience.save()
+    _add_experience_files(experience, files)
+    return experience
+
+
+@transaction.atomic
+def experience_update(
+    *,
+    user,
+    experience: Experience,
+    title: str,
+    topic: str,
+    body: str,
+    campus=None,
+    summary: str = "",
+    files: Iterable = (),
+) -> Experience:
+    """Change a write-up: its author while it is a draft, the bureau at any time."""
+    if not can_edit_experience(user, experience):
+        raise PermissionDenied(_("Only the author changes a draft; a published experience, the bureau."))
+    if campus != experience.campus:
+        _experience_campus_rule(user, campus)
+    experience.title, experience.topic = (title or "").strip(), topic
+    experience.body, experience.summary = (body or "").strip(), (summary or "").strip()
+    experience.campus = campus
+    experience.full_clean()
+    experience.save()
+    _add_experience_files(experience, files)
+    return experience
+
+
+@transaction.atomic
+def experience_publish(*, user, experience: Experience, now: datetime.datetime | None = None) -> Experience:
+    """Draft → published (the bureau): it shows on the page of published experiences."""
+    if not can_publish_experiences(user):
+        raise PermissionDenied(_("Only the bureau publishes experiences."))
+    if experience.status != Experience.ExpStatus.DRAFT:
+        raise ValidationError({"status": _("This experience is published already.")})
+    experience.status = Experience.ExpStatus.PUBLISHED
+    experience.published_at = now or timezone.now()
+    experience.full_clean()
+    experience.save(update_fields=["status", "published_at"])
+    return experience
+
+
+@transaction.atomic
+def experience_unpublish(*, user, experience: Experience) -> Experience:
+    """Published → draft again (taken off the published page)."""
+    if not can_publish_experiences(user):
+        raise PermissionDenied(_("Only the bureau publishes experiences."))
+    if experience.status != Experience.ExpStatus.PUBLISHED:
+        raise ValidationError({"status": _("This experience is not published.")})
+    experience.status = Experience.ExpStatus.DRAFT
+    experience.published_at = None
+    experience.save(update_fields=["status", "published_at"])
+    return experience

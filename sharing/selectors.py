@@ -314,3 +314,57 @@ def sharing_indicators(*, campuses: QuerySet[Campus], year: int) -> list[Indicat
             % {"spent": f"{spent:,.2f}", "allocated": f"{allocated:,.2f}", "year": year},
         ),
     ]
+
+
+@dataclass
+class CampusSharing:
+    """A campus's sharing figures for one calendar year, additive over campuses (so a school's
+    or group's figure is the sum of its campuses'): the base of the assessment's computed
+    优质资源共享 indicators (evaluation.compute)."""
+
+    resource_uses: int = 0  # downloads and uses of this campus's resources, by campus staff
+    resource_uses_elsewhere: int = 0  # … of them made at another campus
+    transfers_received: int = 0  # assets received from another campus
+    activity_participations: int = 0  # this campus's staff taking part in cross-campus activities
+
+
+def sharing_figures_by_campus(*, campus_ids, year: int) -> dict[int, CampusSharing]:
+    """{campus id: CampusSharing} in three grouped queries, whatever the number of campuses."""
+    campus_ids = list(campus_ids)
+    figures = {pk: CampusSharing() for pk in campus_ids}
+    uses = (
+        ResourceUse.objects.filter(
+            resource__campus_id__in=campus_ids, campus__isnull=False, at__year=year
+        )
+        .values("resource__campus_id")
+        .annotate(
+            total=Count("pk"),
+            elsewhere=Count("pk", filter=~Q(campus_id=F("resource__campus_id"))),
+        )
+        .order_by()
+    )
+    for row in uses:
+        f = figures[row["resource__campus_id"]]
+        f.resource_uses, f.resource_uses_elsewhere = row["total"], row["elsewhere"]
+    transfers = (
+        AssetTransfer.objects.filter(
+            status=AssetTransfer.Status.RECEIVED, received_at__year=year, to_campus_id__in=campus_ids
+        )
+        .values("to_campus_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in transfers:
+        figures[row["to_campus_id"]].transfers_received = row["n"]
+    Participation = CrossCampusActivity.participants.through
+    participations = (
+        Participation.objects.filter(
+            crosscampusactivity__held_on__year=year, staffmember__home_campus_id__in=campus_ids
+        )
+        .values("staffmember__home_campus_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in participations:
+        figures[row["staffmember__home_campus_id"]].activity_participations = row["n"]
+    return figures

@@ -183,7 +183,9 @@ class RotationReport:
     totals: RotationFigures | None = None
 
     def for_campus(self, campus_id: int) -> RotationFigures | None:
-        return next((row for row in self.rows if row.campus_id == campus_id), None)
+        if getattr(self, "_by_campus", None) is None or len(self._by_campus) != len(self.rows):
+            self._by_campus = {row.campus_id: row for row in self.rows}
+        return self._by_campus.get(campus_id)
 
 
 def _rotation_figures(

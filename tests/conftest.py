@@ -97,3 +97,12 @@ def outsider(db):
 def client_as():
     """client_as("vp-longxiang") → a test client signed in as that demo account."""
     return _client_for
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that start a real Celery worker share the broker's queue: they run in one xdist
+    process (`--dist loadgroup`), so that a worker started for one test database never takes a
+    job meant for another's."""
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))

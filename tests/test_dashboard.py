@@ -165,3 +165,21 @@ def test_queries_do_not_grow_with_campuses(bureau, client_as, django_assert_max_
     with django_assert_max_num_queries(QUERIES):
         response = client.get(HOME)
     assert len(response.context["cards"]) >= 12
+
+
+def test_city_dashboard_pages_campus_cards_but_totals_count_every_campus(bureau, client_as, monkeypatch):
+    from campuses.models import Campus
+    from groupschool import views
+    from tests.factories import CampusFactory
+
+    monkeypatch.setattr(views, "DASHBOARD_CARDS_PER_PAGE", 2)
+    CampusFactory.create_batch(3)
+    total = Campus.objects.count()
+    client = client_as("bureau")
+    first = client.get("/")
+    assert first.context["campus_count"] == total
+    assert len(first.context["cards"]) == 2 and len(first.context["chart"]["campuses"]) == 2
+    last = client.get(f"/?page={first.context['page_obj'].paginator.num_pages}")
+    shown = {card["campus"].pk for card in last.context["cards"]}
+    assert shown and not shown & {card["campus"].pk for card in first.context["cards"]}
+    assert "?year=" in first.content.decode() and "page=2" in first.content.decode()

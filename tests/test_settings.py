@@ -38,3 +38,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_role_groups_exist_after_migrating(db):
+    from django.contrib.auth.models import Group
+
+    from groupschool.roles import Role
+
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)

@@ -77,10 +77,17 @@ def test_empty_text_is_refused(client_as, subtasks):
 
 
 def test_report_with_attachment(client_as, subtasks, settings, tmp_path):
+    import io
+    import zipfile
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("会议纪要.docx", b"minutes")
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:  # what a Word file holds (uploads are checked)
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document>minutes</document>")
+    upload = SimpleUploadedFile("会议纪要.docx", docx.getvalue())
     client_as("vp-hongqi").post(
         subtask_url(subtasks["hongqi"]), {"percent": 10, "text": "附纪要", "attachment": upload}
     )

@@ -67,12 +67,12 @@ def test_vp_uploads_only_for_own_campus(client_as, campuses):
         "grade": "3",
         "author": author.pk,
         "campus": campuses["hongqi"].pk,
-        "file": upload("qiutian.docx", b"docx"),
+        "file": upload("qiutian.pdf", b"%PDF-1.7 lesson plan"),
     }
     response = client.post(reverse("sharing:resource_create"), data)
     resource = TeachingResource.objects.get()
     assert response.status_code == 302 and resource.uploaded_by.username == "vp-hongqi"
-    data.update(campus=campuses["taojiang"].pk, file=upload("x.docx", b"x"))
+    data.update(campus=campuses["taojiang"].pk, file=upload("x.pdf", b"%PDF-1.7 x"))
     refused = client.post(reverse("sharing:resource_create"), data)
     assert refused.status_code == 200 and "campus" in refused.context["form"].errors
     assert TeachingResource.objects.count() == 1

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groupschool.demo_data import demo_data_generate
+from groupschool.demo_data import assessment_workload_generate, demo_data_generate
 
 #: How each kind of record is named in the summary.
 LABELS = {
@@ -20,6 +20,12 @@ LABELS = {
     "studio memberships": gettext_lazy("studio memberships"),
     "research projects": gettext_lazy("research projects"),
     "cross-campus activities": gettext_lazy("cross-campus activities"),
+    "evaluators": gettext_lazy("evaluators"),
+    "assessment schemes": gettext_lazy("assessment schemes"),
+    "indicators": gettext_lazy("indicators"),
+    "evaluatees": gettext_lazy("evaluatees"),
+    "scores": gettext_lazy("scores"),
+    "cell reviews": gettext_lazy("cell reviews"),
 }
 
 
@@ -47,13 +53,47 @@ class Command(BaseCommand):
             help="staff members generated for every campus",
         )
         parser.add_argument("--seed", type=_non_negative, default=1, help="seed of the random draws")
+        workload = parser.add_argument_group(
+            "assessment workload (make bench)",
+            "With --assessment-schools N: also an open assessment scheme of N lightweight schools "
+            "(no campuses or staff) with its evaluators and every score, written set-based. "
+            "Add --schools 0 --staff-per-campus 0 for the workload alone.",
+        )
+        workload.add_argument(
+            "--assessment-schools", type=_non_negative, default=0, help="schools assessed (0: no workload)"
+        )
+        workload.add_argument("--peer-categories", type=_non_negative, default=3)
+        workload.add_argument("--indicators", type=_non_negative, default=30, help="scored leaf indicators")
+        workload.add_argument("--evaluators", type=_non_negative, default=5)
 
     def handle(self, *args, **options):
         if options["schools"] > 5000 or options["staff_per_campus"] > 500:
             raise CommandError(_("Use at most 5000 schools and 500 staff members per campus."))
+        workload = options["assessment_schools"]
+        if workload and (
+            workload > 50000
+            or not 1 <= options["peer_categories"] <= 50
+            or not 1 <= options["indicators"] <= 200
+            or not 1 <= options["evaluators"] <= 20
+        ):
+            raise CommandError(
+                _(
+                    "Use at most 50000 assessment schools, 1 to 50 peer categories, 1 to 200 indicators "
+                    "and 1 to 20 evaluators."
+                )
+            )
         counts = demo_data_generate(
             schools=options["schools"], staff_per_campus=options["staff_per_campus"], seed=options["seed"]
         )
+        if workload:
+            for kind, n in assessment_workload_generate(
+                schools=workload,
+                peer_categories=options["peer_categories"],
+                indicators=options["indicators"],
+                evaluators=options["evaluators"],
+                seed=options["seed"],
+            ).items():
+                counts[kind] = counts.get(kind, 0) + n
         if not counts:
             self.stdout.write(_("Demo data for seed %(seed)d already present: nothing new.") % options)
             return
