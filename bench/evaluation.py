@@ -28,7 +28,7 @@ interleaved:
    switch of the scheme's current results, each write committed;
 2. the reference: one statement, `CREATE TEMP TABLE bench_reference AS WITH … SELECT …`, in its
    own transaction with the same session settings as the portal's statement
-   (`evaluation.compute.POSTGRES_SETTINGS`: JIT off), that computes for every evaluatee ×
+   (`evaluation.compute.POSTGRES_SETTINGS`: JIT off, commits not waiting for the disk), that computes for every evaluatee ×
    scored leaf indicator the cell (the evaluators' points aggregated by the scheme's rule:
    trimmed mean — one highest and one lowest dropped — with at least three evaluators, else the
    mean; a lead evaluator's corrected points replace it; rounded to 4 places), the number of

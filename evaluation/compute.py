@@ -45,7 +45,9 @@ FOUR_PLACES = Decimal("0.0001")
 #: Settings of the computation's statements on PostgreSQL, for their own transaction only:
 #: just-in-time compilation of these large statements costs seconds and gains nothing
 #: (bench/evaluation.py, which runs its reference statement with the same settings).
-POSTGRES_SETTINGS = ("SET LOCAL jit = off",)
+# Results become visible only at the switch, whose commit is synchronous and so also flushes
+# everything committed before it: the computation's own commits need not wait for the disk.
+POSTGRES_SETTINGS = ("SET LOCAL jit = off; SET LOCAL synchronous_commit = off",)
 
 _CELLS_SQL = """
 INSERT INTO evaluation_resultindicator (run_id, evaluatee_id, indicator_id, points, evaluators, derivation)
@@ -138,7 +140,13 @@ def _band_sql(scheme: Scheme) -> tuple[str, list[float]]:
 
 
 def _progress(run: ComputationRun, percent: int, **fields) -> None:
-    ComputationRun.objects.filter(pk=run.pk).update(progress=percent, **fields)
+    """Progress for the browser's bar: a mark that may be lost in a crash (the run is then
+    started again), so on PostgreSQL its commit does not wait for the disk."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        ComputationRun.objects.filter(pk=run.pk).update(progress=percent, **fields)
 
 
 def run_compute(run: ComputationRun) -> ComputationRun:
@@ -151,10 +159,12 @@ def run_compute(run: ComputationRun) -> ComputationRun:
         return run
     scheme = Scheme.objects.get(pk=run.scheme_id)
     started = timezone.now()
+    retried = run.started_at is not None
     _progress(run, 5, status=ComputationRun.Status.RUNNING, started_at=started, error="")
     try:
-        ResultIndicator.objects.filter(run=run).delete()
-        Result.objects.filter(run=run).delete()
+        if retried:  # a run that started before (worker lost): start again from nothing
+            ResultIndicator.objects.filter(run=run).delete()
+            Result.objects.filter(run=run).delete()
         # Computed cells first: the scored cells' statement then finds them for the totals.
         ResultIndicator.objects.bulk_create(computed_cells(scheme, run), batch_size=2000)
         _progress(run, 30)

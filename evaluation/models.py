@@ -410,7 +410,11 @@ class Score(models.Model):
                 violation_error_message=_("Points cannot be negative."),
             ),
         ]
-        indexes = [models.Index(fields=["evaluatee", "indicator"])]
+        indexes = [
+            models.Index(fields=["evaluatee", "indicator"]),
+            # A computation asks "did any score change since the run started?" (compute._edited_since).
+            models.Index(fields=["updated_at"], name="score_updated_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.evaluatee}: {self.points}"
