@@ -20,7 +20,7 @@ from .models import EducationGroup, School
 def _lock_free_schools(schools: Iterable[School], *, field: str) -> list[School]:
     """The schools, re-read under lock; each must belong to no group yet."""
     ids = [school.pk for school in schools]
-    locked = list(School.objects.select_for_update().filter(pk__in=ids).select_related("group"))
+    locked = list(School.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("group"))
     for school in locked:
         if school.group_id is not None:
             raise ValidationError(

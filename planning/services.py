@@ -636,7 +636,7 @@ def rectification_close(
 
     Its owner, the bureau, the group's leadership and the campus's executive vice-principal may
     close it; a vice-principal never another campus's (PermissionDenied)."""
-    locked = Rectification.objects.select_for_update().filter(pk=rectification.pk).first()
+    locked = Rectification.objects.select_for_update(of=("self",)).filter(pk=rectification.pk).first()
     if locked is None or not Rectification.objects.for_user(user).filter(pk=locked.pk).exists():
         raise PermissionDenied(_("You can only close the rectifications of your own campus."))
     if not can_close_rectification(user, locked):
@@ -764,7 +764,7 @@ def expansion_application_create(
 
 def _lock(application: ExpansionApplication) -> ExpansionApplication:
     """The application re-read under lock: two reviewers never both move it on."""
-    return ExpansionApplication.objects.select_for_update().get(pk=application.pk)
+    return ExpansionApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
 
 
 def _may_change(user, application) -> bool:
