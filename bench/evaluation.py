@@ -36,7 +36,7 @@ interleaved:
    rank in its peer category (standard competition ranking), the list position (ties by code,
    then id), the peer category's size, the percentile (100 × (n − rank + 1) / n, 2 places) and
    the band (by rank share with the pass floor, or by thresholds) — the outputs the portal
-   writes to `ResultIndicator` and `Result`, in one temporary table of one row per cell (no
+   writes to `Result` (one row per evaluatee, its cells as JSON), in one temporary table of one row per cell (no
    write-ahead log, no index: the cheapest place to put them). What it leaves out is what the
    benchmark's scheme does not use: computed indicators (Python, not SQL) and the derivation
    text.
@@ -152,12 +152,12 @@ BAND_BY_THRESHOLDS = """CASE
     WHEN r.total >= {floor} THEN 'pass'
     ELSE 'fail' END"""
 
-#: Cells of the reference that the portal's run lacks or has otherwise (none expected).
+#: Cells of the reference that the portal's run lacks or has otherwise (none expected); {cells}
+#: is the run's cells as rows (evaluation.selectors.run_cells_sql: they are JSON on the results).
 CELL_DIFFERENCES_SQL = """
 SELECT COUNT(*) FROM bench_reference b
-LEFT JOIN evaluation_resultindicator ri
-       ON ri.run_id = %s AND ri.evaluatee_id = b.evaluatee_id AND ri.indicator_id = b.indicator_id
-WHERE ri.id IS NULL OR ri.evaluators <> b.evaluators
+LEFT JOIN ({cells}) ri ON ri.evaluatee_id = b.evaluatee_id AND ri.indicator_id = b.indicator_id
+WHERE ri.evaluatee_id IS NULL OR ri.evaluators <> b.evaluators
    OR NOT (ri.points = b.points OR (ri.points IS NULL AND b.points IS NULL))
 """
 #: Evaluatees whose result differs in total, rank, position, peers, percentile or band.
@@ -268,6 +268,7 @@ def measure(size: str, repeat: int) -> dict:
 
     from evaluation.compute import POSTGRES_SETTINGS, run_compute
     from evaluation.models import ComputationRun, Evaluatee, Indicator, Scheme, Score
+    from evaluation.selectors import run_cells_sql
     from groupschool.demo_data import assessment_workload_scheme_name
 
     spec = SIZES[size]
@@ -343,11 +344,11 @@ def measure(size: str, repeat: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*), COUNT(DISTINCT evaluatee_id) FROM bench_reference")
         reference_cells, reference_evaluatees = cursor.fetchone()
-        cursor.execute("SELECT COUNT(*) FROM evaluation_resultindicator WHERE run_id = %s", [run.pk])
+        cursor.execute(f"SELECT COUNT(*) FROM ({run_cells_sql()}) c", [run.pk])
         portal_cells = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM evaluation_result WHERE run_id = %s", [run.pk])
         portal_results = cursor.fetchone()[0]
-        cursor.execute(CELL_DIFFERENCES_SQL, [run.pk])
+        cursor.execute(CELL_DIFFERENCES_SQL.format(cells=run_cells_sql()), [run.pk])
         cell_differences = cursor.fetchone()[0]
         cursor.execute(RESULT_DIFFERENCES_SQL, [run.pk])
         result_differences = cursor.fetchone()[0]
@@ -362,9 +363,7 @@ def measure(size: str, repeat: int) -> dict:
             [run.pk],
         )
         tied = int(cursor.fetchone()[0])
-        cursor.execute(
-            "SELECT COUNT(*) FROM evaluation_resultindicator WHERE run_id = %s AND points IS NULL", [run.pk]
-        )
+        cursor.execute(f"SELECT COUNT(*) FROM ({run_cells_sql()}) c WHERE c.points IS NULL", [run.pk])
         missing_cells = cursor.fetchone()[0]
     checks = {
         "cells": portal_cells,

@@ -31,6 +31,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import socket
@@ -38,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -85,9 +87,9 @@ def _percentiles(values: list[float]) -> dict[str, float | None]:
     return {"p50_ms": round(cuts[49], 1), "p95_ms": round(cuts[94], 1), "p99_ms": round(cuts[98], 1)}
 
 
-def _summary(rows: list[tuple[str, float, str]], duration: float) -> dict:
-    times = [ms for _name, ms, _error in rows]
-    errors = sum(1 for _name, _ms, error in rows if error)
+def _summary(rows: list[tuple], duration: float) -> dict:
+    times = [row[1] for row in rows]
+    errors = sum(1 for row in rows if row[2])
     return {
         "requests": len(rows),
         "errors": errors,
@@ -308,6 +310,70 @@ def _server_times(access_log: Path, since: float, until: float) -> dict:
     return {name: {"requests": len(values), **_percentiles(values)} for name, values in classes.items()}
 
 
+class _PostgresRestart(threading.Thread):
+    """The PostgreSQL restart drill: `after` seconds into the load, restart the server with
+    `command` and note when it began and ended (the web processes are not touched)."""
+
+    def __init__(self, command: str, after: float):
+        super().__init__(daemon=True)
+        self.command, self.after = command, after
+        self.began = self.ended = None
+        self.returncode, self.output = None, ""
+
+    def run(self) -> None:
+        time.sleep(self.after)
+        _log(f"restarting PostgreSQL: {self.command}")
+        self.began = time.time()
+        result = subprocess.run(self.command, shell=True, capture_output=True, text=True)
+        self.ended = time.time()
+        self.returncode, self.output = result.returncode, (result.stdout + result.stderr)[-500:]
+        _log(f"PostgreSQL restart took {self.ended - self.began:.1f} s (exit status {self.returncode})")
+
+
+def _default_restart_command() -> str:
+    """Debian's way to restart the local cluster on 5432 (`pg_lsclusters`), else systemd's."""
+    found = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
+    for line in found.stdout.splitlines() if found.returncode == 0 else []:
+        version, cluster, port, *_ = line.split()
+        if port == "5432":
+            return f"pg_ctlcluster {version} {cluster} restart"
+    return "systemctl restart postgresql"
+
+
+def _drill_report(drill: _PostgresRestart, rows: list[tuple]) -> dict:
+    """Requests before, during and after the restart: during the outage they must fail fast
+    with the 503 page, and once the server is back succeed again with the same web processes."""
+    if drill.began is None:
+        return {"command": drill.command, "ran": False, "note": "the load ended before the restart time"}
+    back = drill.ended + 1  # requests still in flight when the server came back: a second's grace
+    before = [r for r in rows if r[3] < drill.began]
+    outage = [r for r in rows if drill.began <= r[3] <= back]
+    after = [r for r in rows if r[3] > back]
+    failed = [r for r in outage if r[2]]
+    statuses: dict[str, int] = defaultdict(int)
+    for r in failed:
+        status = re.search(r"answered (\d{3})", r[2])
+        statuses[status.group(1) if status else r[2][:60]] += 1
+    return {
+        "command": drill.command,
+        "ran": True,
+        "exit_status": drill.returncode,
+        "restart_s": round(drill.ended - drill.began, 2),
+        "before": {"requests": len(before), "errors": sum(1 for r in before if r[2])},
+        "outage": {
+            "requests": len(outage),
+            "errors": len(failed),
+            "failed_responses": dict(statuses),
+            "slowest_failed_ms": round(max((r[1] for r in failed), default=0), 1),
+        },
+        "after": {
+            "requests": len(after),
+            "errors": sum(1 for r in after if r[2]),
+            "error_examples": sorted({r[2] for r in after if r[2]})[:5],
+        },
+    }
+
+
 def run(args: argparse.Namespace) -> dict:
     locust_version = _require_locust()
     load_before = [round(x, 2) for x in os.getloadavg()]
@@ -380,6 +446,10 @@ def run(args: argparse.Namespace) -> dict:
         _log(f"{args.users} users (locust {locust_version}) for {args.duration} s")
         load_env = {**os.environ, "BENCH_LOAD_CONTEXT": str(context_file)}
         started = time.time()
+        drill = None
+        if args.restart_postgres_after is not None:
+            drill = _PostgresRestart(args.restart_command, args.restart_postgres_after)
+            drill.start()
         subprocess.run(
             [
                 sys.executable,
@@ -396,6 +466,8 @@ def run(args: argparse.Namespace) -> dict:
             timeout=args.duration + 180,
         )
         load = json.loads(samples_file.read_text())
+        if drill is not None:
+            drill.join()
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         gunicorn = None
@@ -419,10 +491,11 @@ def run(args: argparse.Namespace) -> dict:
     pages = {}
     for name in sorted({r[0] for r in rows}):
         pages[name] = _summary([r for r in rows if r[0] == name], duration)
-    error_examples = sorted({error for _name, _ms, error in rows if error})[:10]
+    error_examples = sorted({row[2] for row in rows if row[2]})[:10]
     server = _server_times(access_log, load["window"][0] - 1, load["window"][1] + 1)
     shutil.rmtree(workdir, ignore_errors=True)
     report = {
+        **({"postgres_restart": _drill_report(drill, rows)} if drill is not None else {}),
         "requests": total["requests"],
         "errors": total["errors"],
         "rps": total["rps"],
@@ -518,6 +591,18 @@ def main() -> None:
         help="session (default): users start signed in (sessions made beforehand); form: each signs in "
         "through the login form first (password hashing: seconds of CPU for 50 users)",
     )
+    parser.add_argument(
+        "--restart-postgres-after",
+        type=float,
+        metavar="SECONDS",
+        help="the PostgreSQL restart drill: restart the server this many seconds after the users start "
+        "(their sign-in takes about 8 s) and report the requests during and after the outage; the "
+        "targets do not apply to such a run",
+    )
+    parser.add_argument(
+        "--restart-command",
+        help="how to restart PostgreSQL (default: pg_ctlcluster of the cluster on 5432, else systemctl)",
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database afterwards")
     parser.add_argument("--output", help="the JSON file (default bench/results/load-<date>-<time>.json)")
     args = parser.parse_args()
@@ -528,16 +613,25 @@ def main() -> None:
             sys.exit(
                 "PostgreSQL does not answer on 127.0.0.1:5432: bench-load needs it (BENCH_POSTGRES_URL)."
             )
+    if args.restart_postgres_after is not None and not args.restart_command:
+        args.restart_command = _default_restart_command()
     report = run(args)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     output = (
         Path(args.output)
         if args.output
-        else RESULTS_DIR / (f"load-{datetime.datetime.now().strftime('%Y-%m-%d-%H%M%S')}.json")
+        else RESULTS_DIR
+        / (
+            ("load-postgres-restart-" if args.restart_postgres_after is not None else "load-")
+            + f"{datetime.datetime.now().strftime('%Y-%m-%d-%H%M%S')}.json"
+        )
     )
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
     _print_table(report)
+    if "postgres_restart" in report:
+        drill = json.dumps(report["postgres_restart"], indent=2, ensure_ascii=False)
+        print(f"PostgreSQL restart drill: {drill}")
     print(f"written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
 
 

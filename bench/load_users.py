@@ -15,7 +15,8 @@ Run by bench/load.py as `python bench/load_users.py --host … --samples …` wi
 BENCH_LOAD_CONTEXT naming the context file (scheme, evaluatees, indicators, staff ids,
 sessions): it runs locust as a library, headless, spawns every user, waits until all have
 signed in, then records every request for `--duration` seconds into the samples file (name,
-milliseconds, error). By hand, `locust -f bench/load_users.py` works too, with the same variable.
+milliseconds, error, time it ended). By hand, `locust -f bench/load_users.py` works too, with the
+same variable.
 """
 
 from __future__ import annotations
@@ -203,7 +204,9 @@ def main() -> None:
 
     def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
         if window["start"] is not None:
-            samples.append((name, round(response_time, 2), str(exception)[:300] if exception else ""))
+            samples.append(
+                (name, round(response_time, 2), str(exception)[:300] if exception else "", round(time.time(), 3))
+            )
 
     logins: list[tuple[str, float, str]] = []
 
@@ -220,7 +223,9 @@ def main() -> None:
     def on_user_error(user_instance, exception, tb, **kwargs):
         # An exception in a user's own code: counted as a failed request of no page.
         if window["start"] is not None:
-            samples.append(("user error", 0.0, f"{exception.__class__.__name__}: {exception}"[:300]))
+            samples.append(
+                ("user error", 0.0, f"{exception.__class__.__name__}: {exception}"[:300], round(time.time(), 3))
+            )
 
     env.events.user_error.add_listener(on_user_error)
     runner = env.create_local_runner()

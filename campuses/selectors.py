@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, QuerySet, Window
 
 from groupschool.models import POLICY_RULES, policy_values
 
@@ -94,11 +94,14 @@ class ClassSizeThresholds:
 
     def count_big(self, sizes: Iterable[int]) -> tuple[int, int]:
         """(big classes, very big classes) among the class sizes given."""
-        sizes = list(sizes)
-        return (
-            sum(1 for n in sizes if n >= self.big_from),
-            sum(1 for n in sizes if n >= self.super_big_from),
-        )
+        big_from, super_big_from = self.big_from, self.super_big_from
+        big = super_big = 0
+        for n in sizes:
+            if n >= big_from:
+                big += 1
+            if n >= super_big_from:
+                super_big += 1
+        return big, super_big
 
 
 def share(part: int, whole: int) -> Decimal | None:
@@ -232,16 +235,11 @@ def enrollment_snapshots_for_term(
         snapshots = snapshots.filter(semester=semester)
     snapshots = snapshots.annotate(term_key=F("school_year") * 10 + F("semester"))
     if school_year is None or semester is None:
-        latest = (
-            EnrollmentSnapshot.objects.filter(campus_id=OuterRef("campus_id"))
-            .annotate(key=F("school_year") * 10 + F("semester"))
-            .order_by("-key")
-        )
-        if school_year is not None:
-            latest = latest.filter(school_year=school_year)
-        if semester is not None:
-            latest = latest.filter(semester=semester)
-        snapshots = snapshots.filter(term_key=Subquery(latest.values("key")[:1]))
+        # Each campus's latest term among the rows already filtered: a window over the campus's
+        # rows (one pass, sorted by campus) rather than a subquery run again for every row.
+        snapshots = snapshots.annotate(
+            latest_key=Window(Max("term_key"), partition_by=F("campus_id"))
+        ).filter(term_key=F("latest_key"))
     return snapshots.annotate(stage=F("campus__school__stage")).order_by("campus_id", "grade")
 
 
@@ -252,47 +250,53 @@ def enrollment_figures(
     school_year: int | None = None,
     semester: int | None = None,
     policy: dict[str, Decimal] | None = None,
+    with_grades: bool = True,
 ) -> dict[int, EnrollmentFigures]:
     """Per campus id: pupils, classes, average class size, big-class (大班额) and very-big-class
-    (超大班额) shares and school size, for the latest term of each campus or the term given.
+    (超大班额) shares and school size, for the latest term of each campus or the term given;
+    with the figures of each grade unless `with_grades` is false (their `grades` stay empty).
 
     Two queries (policy values and snapshots) whatever the number of campuses; one when the
     caller passes `policy` (a dict from `policy_values()`). Campuses without snapshots in that
     term are absent from the result.
     """
     thresholds = ClassSizeThresholds.from_policy(policy)
+    big_from, super_big_from = thresholds.big_from, thresholds.super_big_from
     figures: dict[int, EnrollmentFigures] = {}
-    for snap in enrollment_snapshots_for_term(
+    # Plain rows, not model instances: a city's latest term is thousands of snapshots.
+    rows = enrollment_snapshots_for_term(
         campuses=campuses, campus_ids=campus_ids, school_year=school_year, semester=semester
-    ):
-        fig = figures.get(snap.campus_id)
+    ).values_list("campus_id", "term_key", "stage", "grade", "classes", "pupils", "class_sizes")
+    for campus_id, term_key, stage, grade, classes, pupils, class_sizes in rows:
+        fig = figures.get(campus_id)
         if fig is None:
-            fig = figures[snap.campus_id] = EnrollmentFigures(
-                campus_id=snap.campus_id,
-                term=Term.from_key(snap.term_key),
-                class_size_standard=thresholds.standard_for_stage(snap.stage),
-                school_size_max=thresholds.school_size_for_stage(snap.stage),
-                big_from=thresholds.big_from,
-                super_big_from=thresholds.super_big_from,
+            fig = figures[campus_id] = EnrollmentFigures(
+                campus_id=campus_id,
+                term=Term.from_key(term_key),
+                class_size_standard=thresholds.standard_for_stage(stage),
+                school_size_max=thresholds.school_size_for_stage(stage),
+                big_from=big_from,
+                super_big_from=super_big_from,
             )
-        sizes = [int(n) for n in (snap.class_sizes or [])]
+        sizes = [int(n) for n in (class_sizes or [])]
         big, super_big = thresholds.count_big(sizes)
-        fig.pupils += snap.pupils
-        fig.classes += snap.classes
+        fig.pupils += pupils
+        fig.classes += classes
         fig.measured_classes += len(sizes)
         fig.big_classes += big
         fig.super_big_classes += super_big
-        fig.grades.append(
-            GradeFigures(
-                grade=snap.grade,
-                classes=snap.classes,
-                pupils=snap.pupils,
-                class_sizes=sizes,
-                standard=thresholds.standard_for_grade(snap.grade),
-                big_from=thresholds.big_from,
-                super_big_from=thresholds.super_big_from,
+        if with_grades:
+            fig.grades.append(
+                GradeFigures(
+                    grade=grade,
+                    classes=classes,
+                    pupils=pupils,
+                    class_sizes=sizes,
+                    standard=thresholds.standard_for_grade(grade),
+                    big_from=big_from,
+                    super_big_from=super_big_from,
+                )
             )
-        )
     return figures
 
 
@@ -343,25 +347,47 @@ class PolicyRow:
 def policy_rows(keys: Iterable[str] | None = None) -> list[PolicyRow]:
     """Every policy rule (or the ones named) with its value in force, default, unit and source.
     One query."""
+    return policy_rows_from_settings(policy_settings(), keys)
+
+
+def policy_settings() -> dict[str, tuple[Decimal, str]]:
+    """The administrator's settings as {key: (value, note)}: plain values, fit for a cache.
+    One query."""
     from groupschool.models import PolicySetting
 
-    settings_by_key = {s.key: s for s in PolicySetting.objects.all()}
+    return {
+        key: (value, note) for key, value, note in PolicySetting.objects.values_list("key", "value", "note")
+    }
+
+
+def policy_rows_from_settings(
+    settings: dict[str, tuple[Decimal, str]], keys: Iterable[str] | None = None
+) -> list[PolicyRow]:
+    """The rows `policy_rows()` returns, from settings already fetched (`policy_settings()`):
+    labels are translated in the language active now."""
     rows = []
     for key in keys if keys is not None else POLICY_RULES:
         rule = POLICY_RULES[key]
-        setting = settings_by_key.get(key)
+        value, note = settings.get(key, (rule.default, ""))
         rows.append(
             PolicyRow(
                 key=key,
                 label=str(rule.label),
-                value=setting.value if setting else rule.default,
+                value=value,
                 default=rule.default,
                 unit=str(rule.unit),
                 source=str(rule.source),
-                note=setting.note if setting else "",
+                note=note,
             )
         )
     return rows
+
+
+def policy_values_from_settings(settings: dict[str, tuple[Decimal, str]]) -> dict[str, Decimal]:
+    """The dict `policy_values()` would return, from `policy_settings()`."""
+    values = {key: rule.default for key, rule in POLICY_RULES.items()}
+    values.update({key: value for key, (value, _note) in settings.items()})
+    return values
 
 
 def policy_values_from_rows(rows: Iterable[PolicyRow]) -> dict[str, Decimal]:

@@ -18,14 +18,15 @@ Rules (the same ones `tests/evaluation/reference.py` implements independently in
    (excellent + good share), both only with a total ≥ the pass floor; 合格 with a total ≥ the
    floor; otherwise 不合格. By thresholds: total ≥ excellent_from, ≥ good_from, ≥ pass floor.
 
-Two INSERT … SELECT statements (aggregates, then window functions) write a run's rows — on
-PostgreSQL one statement, whose results part reads what its cells part returns; the scheme's
-pointer to its current run switches in one transaction at the end, so a run's results become
-visible all at once and a failed run leaves the previous results in place.
+One INSERT … SELECT statement (aggregates, then window functions) writes a run's rows, one per
+evaluatee with its cells as JSON; the scheme's pointer to its current run switches in one
+transaction at the end, so a run's results become visible all at once and a failed run leaves
+the previous results in place.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import statistics
 from collections import defaultdict
@@ -36,7 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ComputationRun, Evaluatee, Indicator, Result, ResultIndicator, Scheme, TargetKind
+from .models import ComputationRun, Evaluatee, Indicator, Result, Scheme, TargetKind
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +50,17 @@ FOUR_PLACES = Decimal("0.0001")
 # everything committed before it: the computation's own commits need not wait for the disk.
 POSTGRES_SETTINGS = ("SET LOCAL jit = off; SET LOCAL synchronous_commit = off",)
 
+#: Every cell of the run: the scored leaf cells, aggregated from the scores (a lead evaluator's
+#: confirmed points replace the aggregate), then the computed cells (computed in Python, passed
+#: in as one JSON parameter), then one empty row per evaluatee, so that an evaluatee of a scheme
+#: without leaf indicators still gets its result. Parameters: the confirmation prefix, the trim
+#: flag, the scheme (three times), the computed cells' JSON, the scheme.
 _CELLS_SQL = """
-INSERT INTO evaluation_resultindicator (run_id, evaluatee_id, indicator_id, points, evaluators, derivation)
-SELECT %s, e.id, i.id,
-       CASE WHEN r.points IS NOT NULL THEN r.points ELSE a.agg END,
-       COALESCE(a.n, 0),
-       CASE WHEN r.id IS NULL THEN '' ELSE %s || r.reason END
+SELECT e.id AS evaluatee_id, e.code AS code, e.peer_category_id AS peer, i.id AS indicator_id,
+       i.weight AS weight,
+       CASE WHEN r.points IS NOT NULL THEN r.points ELSE a.agg END AS points,
+       COALESCE(a.n, 0) AS evaluators,
+       CASE WHEN r.id IS NULL THEN NULL ELSE %s || r.reason END AS derivation
 FROM evaluation_evaluatee e
 CROSS JOIN evaluation_indicator i
 LEFT JOIN (
@@ -70,51 +76,65 @@ LEFT JOIN (
 LEFT JOIN evaluation_cellreview r ON r.evaluatee_id = e.id AND r.indicator_id = i.id
 WHERE e.scheme_id = %s AND i.scheme_id = %s AND i.kind = 'scored'
   AND NOT EXISTS (SELECT 1 FROM evaluation_indicator c WHERE c.parent_id = i.id)
+UNION ALL
+SELECT e.id, e.code, e.peer_category_id, i.id, i.weight, c.points, 0, c.derivation
+FROM {computed} c
+JOIN evaluation_evaluatee e ON e.id = c.evaluatee_id
+JOIN evaluation_indicator i ON i.id = c.indicator_id
+UNION ALL
+SELECT e.id, e.code, e.peer_category_id, NULL, NULL, NULL, 0, NULL
+FROM evaluation_evaluatee e
+WHERE e.scheme_id = %s
 """
 
+#: The computed cells' JSON parameter as rows, per database.
+_COMPUTED = {
+    "postgresql": (
+        "(SELECT * FROM jsonb_to_recordset(%s::jsonb) "
+        "AS x(evaluatee_id bigint, indicator_id bigint, points numeric, derivation text))"
+    ),
+    "sqlite": (
+        "(SELECT json_extract(value, '$.evaluatee_id') AS evaluatee_id, "
+        "json_extract(value, '$.indicator_id') AS indicator_id, "
+        "CAST(json_extract(value, '$.points') AS REAL) AS points, "
+        "json_extract(value, '$.derivation') AS derivation FROM json_each(%s))"
+    ),
+}
+
+#: A JSON object from (key, value) pairs of a group, per database (keys are indicator ids).
+_JSON_OBJECT_AGG = {
+    "postgresql": "jsonb_object_agg({key}, {value})",
+    "sqlite": "json_group_object(CAST({key} AS TEXT), {value})",
+}
+
+#: One Result row per evaluatee: cells grouped by evaluatee (total = Σ points × weight; the cells
+#: as JSON objects), then ranked within the peer category with window functions. Parameter: the
+#: run, the band's parameters.
 _RESULTS_SQL = """
-INSERT INTO evaluation_result (run_id, evaluatee_id, total, rank, position, peer_size, percentile, band)
+INSERT INTO evaluation_result (run_id, evaluatee_id, total, rank, position, peer_size, percentile, band,
+                               cell_points, cell_evaluators, cell_derivations)
+WITH cells AS ({cells})
 SELECT %s, ranked.evaluatee_id, ranked.total, ranked.rnk, ranked.pos, ranked.n,
        ROUND(100.0 * (ranked.n - ranked.rnk + 1) / ranked.n, 2),
-       {band}
+       {band},
+       ranked.cell_points, ranked.cell_evaluators, ranked.cell_derivations
 FROM (
-    SELECT t.evaluatee_id, t.total,
+    SELECT t.*,
            RANK() OVER (PARTITION BY t.peer ORDER BY t.total DESC) AS rnk,
            ROW_NUMBER() OVER (PARTITION BY t.peer
                               ORDER BY t.total DESC, t.code ASC, t.evaluatee_id ASC) AS pos,
            COUNT(*) OVER (PARTITION BY t.peer) AS n
     FROM (
-        SELECT e.id AS evaluatee_id, e.code AS code, e.peer_category_id AS peer,
-               ROUND(COALESCE(c.total, 0), 4) AS total
-        FROM evaluation_evaluatee e
-        LEFT JOIN (
-            -- Summed per evaluatee before the join: a run's rows are new, so the planner
-            -- cannot know how many there are, and this plan does not depend on it.
-            SELECT ri.evaluatee_id, SUM(ri.points * i.weight) AS total
-            FROM {cells} ri
-            JOIN evaluation_indicator i ON i.id = ri.indicator_id
-            GROUP BY ri.evaluatee_id
-        ) c ON c.evaluatee_id = e.id
-        WHERE e.scheme_id = %s
+        SELECT evaluatee_id, code, peer,
+               ROUND(COALESCE(SUM(points * weight), 0), 4) AS total,
+               COALESCE({points} FILTER (WHERE indicator_id IS NOT NULL), '{{}}') AS cell_points,
+               COALESCE({evaluators} FILTER (WHERE indicator_id IS NOT NULL), '{{}}') AS cell_evaluators,
+               COALESCE({derivations} FILTER (WHERE derivation IS NOT NULL), '{{}}') AS cell_derivations
+        FROM cells
+        GROUP BY evaluatee_id, code, peer
     ) t
 ) ranked
 """
-
-#: The run's cells, for the results (parameter: the run).
-_RUN_CELLS = "(SELECT evaluatee_id, indicator_id, points FROM evaluation_resultindicator WHERE run_id = %s)"
-
-#: On PostgreSQL, cells and results in one statement: the results are computed from the rows
-#: the cells' INSERT returns (plus the run's computed cells, written before) instead of reading
-#: 600,000 rows back from the table. Parameters: the cells', then the results'. The table is
-#: read first, before the INSERT runs: its index then holds only the computed cells of the run
-#: (read after, it would hold the new rows too, which the statement cannot see but must skip).
-_POSTGRES_CELLS_AND_RESULTS_SQL = (
-    "WITH new_cells AS ({cells_sql} RETURNING evaluatee_id, indicator_id, points)\n{results_sql}"
-)
-_POSTGRES_CELLS = (
-    "(SELECT evaluatee_id, indicator_id, points FROM evaluation_resultindicator WHERE run_id = %s "
-    "UNION ALL SELECT evaluatee_id, indicator_id, points FROM new_cells)"
-)
 
 _BAND_BY_RANK = """CASE
     WHEN ranked.total >= %s AND (ranked.rnk - 1) * 100.0 < ranked.n * %s THEN 'excellent'
@@ -163,33 +183,29 @@ def run_compute(run: ComputationRun) -> ComputationRun:
     _progress(run, 5, status=ComputationRun.Status.RUNNING, started_at=started, error="")
     try:
         if retried:  # a run that started before (worker lost): start again from nothing
-            ResultIndicator.objects.filter(run=run).delete()
             Result.objects.filter(run=run).delete()
-        # Computed cells first: the scored cells' statement then finds them for the totals.
-        ResultIndicator.objects.bulk_create(computed_cells(scheme, run), batch_size=2000)
-        _progress(run, 30)
+        computed = computed_cells(scheme)
+        if computed:  # Python's share of the work, done: the statement's comes next
+            _progress(run, 30)
         trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
         reviewed = _("Confirmed by the lead evaluator: ")
-        cells_params = [run.pk, reviewed, trim, scheme.pk, scheme.pk, scheme.pk]
         band, band_params = _band_sql(scheme)
-        results_params = [run.pk, *band_params, run.pk, scheme.pk]
-        if connection.vendor == "postgresql":
-            sql = _POSTGRES_CELLS_AND_RESULTS_SQL.format(
-                cells_sql=_CELLS_SQL, results_sql=_RESULTS_SQL.format(band=band, cells=_POSTGRES_CELLS)
-            )
-            with transaction.atomic(), connection.cursor() as cursor:
+        vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+        aggregate = _JSON_OBJECT_AGG[vendor]
+        sql = _RESULTS_SQL.format(
+            cells=_CELLS_SQL.format(computed=_COMPUTED[vendor]),
+            band=band,
+            points=aggregate.format(key="indicator_id", value="points"),
+            evaluators=aggregate.format(key="indicator_id", value="evaluators"),
+            derivations=aggregate.format(key="indicator_id", value="derivation"),
+        )
+        params = [reviewed, trim, scheme.pk, scheme.pk, scheme.pk, json.dumps(computed), scheme.pk]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if vendor == "postgresql":
                 for setting in POSTGRES_SETTINGS:
                     cursor.execute(setting)
-                cursor.execute(sql, [*cells_params, *results_params])
-                evaluatees = cursor.rowcount
-        else:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_CELLS_SQL, cells_params)
-            _progress(run, 70)
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_RESULTS_SQL.format(band=band, cells=_RUN_CELLS), results_params)
-                evaluatees = cursor.rowcount
-        _progress(run, 95)
+            cursor.execute(sql, [*params, run.pk, *band_params])
+            evaluatees = cursor.rowcount
         with transaction.atomic():
             # The switch: the scheme's results change in one step.
             locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
@@ -203,7 +219,6 @@ def run_compute(run: ComputationRun) -> ComputationRun:
             )
     except Exception as exc:
         logger.exception("Computation run %s failed", run.pk)
-        ResultIndicator.objects.filter(run=run).delete()
         Result.objects.filter(run=run).delete()
         ComputationRun.objects.filter(pk=run.pk).update(
             status=ComputationRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
@@ -215,9 +230,14 @@ def run_compute(run: ComputationRun) -> ComputationRun:
 
 def _edited_since(scheme: Scheme, moment) -> bool:
     """Whether scores changed after the run started (its results are then already stale)."""
+    from django.db.models import Exists, OuterRef
+
     from .models import Score
 
-    return Score.objects.filter(indicator__scheme=scheme, updated_at__gt=moment).exists()
+    # Scores edited since the moment first (the updated_at index: usually none), then whether one
+    # belongs to the scheme; a join from the scheme's indicators would read all its scores.
+    of_scheme = Indicator.objects.filter(pk=OuterRef("indicator_id"), scheme=scheme)
+    return Score.objects.filter(updated_at__gt=moment).filter(Exists(of_scheme)).exists()
 
 
 # --- Computed indicators -------------------------------------------------------------------
@@ -402,7 +422,8 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
             "%(value)s assets received from another campus in the year (transfers completed); "
             "target %(target)s; points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
         )
-        return points, text % {"value": _fmt(value, "1"), "target": target, "max": max_points, "points": points}
+        args = {"value": _fmt(value, "1"), "target": target, "max": max_points, "points": points}
+        return points, text % args
     elif indicator.computation == kind.ACTIVITIES_PER_TEACHER:
         # 校区联合教研: the bureau's target (2 cross-campus activities per teacher a year).
         target = indicator.target_value or Decimal(2)
@@ -453,8 +474,9 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
     }
 
 
-def computed_cells(scheme: Scheme, run: ComputationRun) -> list[ResultIndicator]:
-    """ResultIndicator rows of the scheme's computed leaf indicators (constant queries)."""
+def computed_cells(scheme: Scheme) -> list[dict]:
+    """The cells of the scheme's computed leaf indicators (constant queries), as dicts of
+    evaluatee_id, indicator_id, points (text, 4 places) and derivation."""
     from campuses.models import Campus
     from groupschool.models import policy_values
 
@@ -478,14 +500,17 @@ def computed_cells(scheme: Scheme, run: ComputationRun) -> list[ResultIndicator]
     all_ids = {pk for ids in campuses_of.values() for pk in ids}
     data = _campus_data(scheme, all_ids)
     policy = policy_values()
-    rows = []
+    cells = []
     for e in evaluatees:
         campus_data = [data[pk] for pk in campuses_of.get(e["pk"], [])]
         for indicator in indicators:
             points, derivation = indicator_points(indicator, campus_data, policy)
-            rows.append(
-                ResultIndicator(
-                    run=run, evaluatee_id=e["pk"], indicator=indicator, points=points, derivation=derivation
-                )
+            cells.append(
+                {
+                    "evaluatee_id": e["pk"],
+                    "indicator_id": indicator.pk,
+                    "points": str(_q(points)),
+                    "derivation": derivation,
+                }
             )
-    return rows
+    return cells

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .models import ComputationRun, ResultIndicator
+from .models import ComputationRun, cell_points
 from .selectors import leaf_indicators, results_of_run
 
 
@@ -22,34 +22,24 @@ def results_csv_rows(run: ComputationRun, *, chunk: int = 2000) -> Iterator[list
         "band",
         *[indicator.code for indicator in indicators],
     ]
-    results = list(
-        results_of_run(run).values_list(
-            "evaluatee_id",
-            "evaluatee__code",
-            "evaluatee__name",
-            "evaluatee__peer_category__name",
-            "total",
-            "rank",
-            "percentile",
-            "band",
-        )
+    results = results_of_run(run).values_list(
+        "evaluatee__code",
+        "evaluatee__peer_category__name",
+        "evaluatee__name",
+        "total",
+        "rank",
+        "percentile",
+        "band",
+        "cell_points",
     )
-    for start in range(0, len(results), chunk):
-        batch = results[start : start + chunk]
-        cells: dict[int, dict[int, object]] = {}
-        for evaluatee_id, indicator_id, points in ResultIndicator.objects.filter(
-            run=run, evaluatee_id__in=[r[0] for r in batch]
-        ).values_list("evaluatee_id", "indicator_id", "points"):
-            cells.setdefault(evaluatee_id, {})[indicator_id] = points
-        for evaluatee_id, code, name, peer, total, rank, percentile, band in batch:
-            mine = cells.get(evaluatee_id, {})
-            yield [
-                code,
-                name,
-                peer or "",
-                total,
-                rank,
-                percentile,
-                band,
-                *["" if mine.get(i.pk) is None else mine[i.pk] for i in indicators],
-            ]
+    for code, peer, name, total, rank, percentile, band, points in results.iterator(chunk_size=chunk):
+        yield [
+            code,
+            name,
+            peer or "",
+            total,
+            rank,
+            percentile,
+            band,
+            *["" if points.get(str(i.pk)) is None else cell_points(points[str(i.pk)]) for i in indicators],
+        ]

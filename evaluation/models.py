@@ -4,13 +4,15 @@ A `Scheme` (考核方案) evaluates one kind of target — schools among their p
 整体: a school is the legal entity, so a unified group's campuses are ranked as one whole),
 the campuses of one group, or the staff of one group — against a tree of `Indicator`s.
 Evaluators enter one `Score` per indicator × evaluatee; a `ComputationRun` aggregates them into
-`ResultIndicator` and `Result` rows in the database; the scheme points at its current run, so a
-run's results become visible all at once. Publishing freezes a `PublishedSnapshot`; an
-`Appeal` (复核) accepted after publication leads to a new snapshot version, never a silent change.
+one `Result` row per evaluatee (its total, rank and band, and its points per leaf indicator) in
+the database; the scheme points at its current run, so a run's results become visible all at once.
+Publishing freezes a `PublishedSnapshot`; an `Appeal` (复核) accepted after publication leads to
+a new snapshot version, never a silent change.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -549,44 +552,30 @@ class ComputationRun(models.Model):
         return f"{self.scheme} #{self.pk}"
 
 
-class ResultIndicator(models.Model):
-    """An evaluatee's points for one leaf indicator in one run (immutable: each run writes its
-    own rows in bulk, so they carry no change history; a run is the history)."""
+FOUR_PLACES = Decimal("0.0001")
 
-    # A run writes one row per evaluatee × leaf indicator (600,000 for 20,000 schools) in one
-    # INSERT … SELECT whose ids come from joins with these very tables: database foreign keys
-    # would only add three per-row checks (most of the statement's time on PostgreSQL), and
-    # single-column indexes would only serve deletions of evaluatees or indicators (Django's
-    # cascade still deletes these rows). Reads go by run, through the unique index below.
-    run = models.ForeignKey(
-        ComputationRun, on_delete=models.CASCADE, related_name="cells", db_constraint=False, db_index=False
-    )
-    evaluatee = models.ForeignKey(
-        Evaluatee, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    points = models.DecimalField(_("points"), max_digits=10, decimal_places=4, null=True)
-    evaluators = models.PositiveIntegerField(_("evaluators"), default=0)
-    derivation = models.TextField(_("derivation"), blank=True)
 
-    class Meta:
-        verbose_name = _("result per indicator")
-        verbose_name_plural = _("results per indicator")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["run", "evaluatee", "indicator"], name="result_cell_unique_per_run"
-            ),
-        ]
+class PointsDecoder(json.JSONDecoder):
+    """JSON numbers with a fraction come back as Decimal: a cell's points are exact to 4 places."""
 
-    def __str__(self) -> str:
-        return f"#{self.run_id} {self.evaluatee_id}/{self.indicator_id}: {self.points}"
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parse_float", Decimal)
+        super().__init__(*args, **kwargs)
+
+
+def cell_points(value) -> Decimal | None:
+    """A cell's points as stored in `Result.cell_points` (a JSON number or null), to 4 places."""
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
 
 
 class Result(models.Model):
-    """An evaluatee's total, rank in its peer category, percentile and band in one run
-    (immutable, written in bulk: see ResultIndicator)."""
+    """An evaluatee's total, rank in its peer category, percentile and band in one run, with its
+    points per leaf indicator (immutable: a run writes all its rows in one statement).
+
+    The cells are three JSON objects keyed by indicator id rather than a row per cell: a run is
+    written and read a whole evaluatee at a time (a ranking row, a breakdown, an export line),
+    and at province size one row per cell meant 600,000 logged, indexed rows a run; one row per
+    evaluatee writes 20,000 (bench/README.md has the figures)."""
 
     run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="results")
     evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="results")
@@ -596,6 +585,12 @@ class Result(models.Model):
     peer_size = models.PositiveIntegerField(_("peers"))
     percentile = models.DecimalField(_("percentile"), max_digits=6, decimal_places=2)
     band = models.CharField(_("band"), max_length=12, choices=Band.choices)
+    #: {"<indicator id>": points or null} for every leaf indicator (null: nobody scored it).
+    cell_points = models.JSONField(_("points per indicator"), default=dict, decoder=PointsDecoder)
+    #: {"<indicator id>": number of evaluators whose scores make the cell}.
+    cell_evaluators = models.JSONField(_("evaluators per indicator"), default=dict)
+    #: {"<indicator id>": how the points were reached}, for computed and lead-confirmed cells only.
+    cell_derivations = models.JSONField(_("derivations per indicator"), default=dict)
 
     objects = CampusScopedQuerySet.as_manager()
     campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
@@ -610,6 +605,20 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.run_id} {self.evaluatee_id}: {self.total} ({self.rank})"
+
+    def points_by_indicator(self) -> dict[int, Decimal | None]:
+        return {int(key): cell_points(value) for key, value in self.cell_points.items()}
+
+    @cached_property
+    def indicator_points(self) -> dict[int, Decimal | None]:
+        """points_by_indicator(), worked out once per row (a table reads it once per column)."""
+        return self.points_by_indicator()
+
+    def evaluators_for(self, indicator_id: int) -> int:
+        return int(self.cell_evaluators.get(str(indicator_id), 0))
+
+    def derivation_for(self, indicator_id: int) -> str:
+        return self.cell_derivations.get(str(indicator_id), "")
 
 
 class PublishedSnapshot(models.Model):

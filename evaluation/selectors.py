@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Avg, Count, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Value
+from django.db import connection
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Value
 
 from .models import (
     BAND_ORDER,
@@ -16,9 +18,9 @@ from .models import (
     Indicator,
     PublishedSnapshot,
     Result,
-    ResultIndicator,
     Scheme,
     Score,
+    cell_points,
 )
 
 
@@ -134,9 +136,11 @@ def last_run(scheme: Scheme) -> ComputationRun | None:
 
 
 def results_of_run(run: ComputationRun):
-    """A run's results, peer category then position (one query with the evaluatee)."""
+    """A run's results, peer category then position (one query with the evaluatee; the cells'
+    points, not their evaluators and derivations)."""
     return (
         Result.objects.filter(run=run)
+        .defer("cell_evaluators", "cell_derivations")
         .select_related("evaluatee", "evaluatee__peer_category")
         .order_by(F("evaluatee__peer_category__name").asc(nulls_first=True), "position")
     )
@@ -144,12 +148,76 @@ def results_of_run(run: ComputationRun):
 
 def cells_of(run: ComputationRun, evaluatee_ids) -> dict[int, dict[int, Decimal | None]]:
     """Per evaluatee id, per indicator id: points (one query)."""
-    cells: dict[int, dict[int, Decimal | None]] = {}
-    for evaluatee_id, indicator_id, points in ResultIndicator.objects.filter(
-        run=run, evaluatee_id__in=list(evaluatee_ids)
-    ).values_list("evaluatee_id", "indicator_id", "points"):
-        cells.setdefault(evaluatee_id, {})[indicator_id] = points
+    return {
+        evaluatee_id: {int(key): cell_points(value) for key, value in points.items()}
+        for evaluatee_id, points in Result.objects.filter(
+            run=run, evaluatee_id__in=list(evaluatee_ids)
+        ).values_list("evaluatee_id", "cell_points")
+    }
+
+
+class Cell(NamedTuple):
+    evaluatee_id: int
+    indicator_id: int
+    points: Decimal | None
+    evaluators: int
+    derivation: str
+
+
+def run_cells(run: ComputationRun, **filters) -> list[Cell]:
+    """A run's cells, by evaluatee then indicator (one query; `filters` narrow the results,
+    e.g. evaluatee__code="hongqi")."""
+    cells = []
+    for result in Result.objects.filter(run=run, **filters).order_by("evaluatee_id"):
+        for indicator_id, points in sorted(result.points_by_indicator().items()):
+            cells.append(
+                Cell(
+                    result.evaluatee_id,
+                    indicator_id,
+                    points,
+                    result.evaluators_for(indicator_id),
+                    result.derivation_for(indicator_id),
+                )
+            )
     return cells
+
+
+#: A run's cells as rows (evaluatee_id, indicator_id, points, evaluators), per database: the
+#: cells are JSON objects on the result rows. Parameter: the run.
+RUN_CELLS_SQL = {
+    "postgresql": """
+        SELECT r.evaluatee_id, j.key::bigint AS indicator_id, (j.value #>> '{}')::numeric AS points,
+               COALESCE((r.cell_evaluators ->> j.key)::integer, 0) AS evaluators
+        FROM evaluation_result r CROSS JOIN LATERAL jsonb_each(r.cell_points) j
+        WHERE r.run_id = %s""",
+    "sqlite": """
+        SELECT r.evaluatee_id, CAST(j.key AS INTEGER) AS indicator_id, j.value AS points,
+               COALESCE(json_extract(r.cell_evaluators, '$."' || j.key || '"'), 0) AS evaluators
+        FROM evaluation_result r, json_each(r.cell_points) j
+        WHERE r.run_id = %s""",
+}
+
+
+def run_cells_sql() -> str:
+    return RUN_CELLS_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+
+
+def peer_averages(run: ComputationRun, peer_category_id: int | None) -> dict[int, Decimal]:
+    """Per indicator id: the average points of the run's evaluatees in one peer category (or
+    without one), over the cells that have points (one query)."""
+    sql = (
+        f"SELECT c.indicator_id, AVG(c.points) FROM ({run_cells_sql()}) c "
+        "JOIN evaluation_evaluatee e ON e.id = c.evaluatee_id "
+        + ("WHERE e.peer_category_id = %s " if peer_category_id else "WHERE e.peer_category_id IS NULL ")
+        + "GROUP BY c.indicator_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk, peer_category_id] if peer_category_id else [run.pk])
+        return {
+            indicator_id: Decimal(str(avg)).quantize(Decimal("0.01"))
+            for indicator_id, avg in cursor.fetchall()
+            if avg is not None
+        }
 
 
 @dataclass
@@ -164,29 +232,19 @@ class BreakdownRow:
 def evaluatee_breakdown(run: ComputationRun, evaluatee: Evaluatee) -> list[BreakdownRow]:
     """Per leaf indicator: the evaluatee's points against its peer category's average
     (three queries)."""
-    mine = {c.indicator_id: c for c in ResultIndicator.objects.filter(run=run, evaluatee=evaluatee)}
-    peers = ResultIndicator.objects.filter(run=run)
-    if evaluatee.peer_category_id:
-        peers = peers.filter(evaluatee__peer_category_id=evaluatee.peer_category_id)
-    else:
-        peers = peers.filter(evaluatee__peer_category__isnull=True)
-    averages = dict(
-        peers.values("indicator_id").annotate(avg=Avg("points")).values_list("indicator_id", "avg")
-    )
-    rows = []
-    for indicator in leaf_indicators(run.scheme):
-        cell = mine.get(indicator.pk)
-        avg = averages.get(indicator.pk)
-        rows.append(
-            BreakdownRow(
-                indicator=indicator,
-                points=cell.points if cell else None,
-                peer_average=None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01")),
-                evaluators=cell.evaluators if cell else 0,
-                derivation=cell.derivation if cell else "",
-            )
+    result = Result.objects.filter(run=run, evaluatee=evaluatee).first()
+    mine = result.points_by_indicator() if result else {}
+    averages = peer_averages(run, evaluatee.peer_category_id)
+    return [
+        BreakdownRow(
+            indicator=indicator,
+            points=mine.get(indicator.pk),
+            peer_average=averages.get(indicator.pk),
+            evaluators=result.evaluators_for(indicator.pk) if result else 0,
+            derivation=result.derivation_for(indicator.pk) if result else "",
         )
-    return rows
+        for indicator in leaf_indicators(run.scheme)
+    ]
 
 
 def peer_totals(run: ComputationRun, evaluatee: Evaluatee) -> list[Decimal]:

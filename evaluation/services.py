@@ -23,7 +23,6 @@ from .models import (
     Indicator,
     PublishedSnapshot,
     Result,
-    ResultIndicator,
     Scheme,
     Score,
     TargetKind,
@@ -268,11 +267,6 @@ def snapshot_data(run: ComputationRun) -> dict:
             "pk", "code", "name", "max_points", "weight"
         )
     )
-    cells: dict[int, dict[str, str | None]] = {}
-    for evaluatee_id, indicator_id, points in ResultIndicator.objects.filter(run=run).values_list(
-        "evaluatee_id", "indicator_id", "points"
-    ):
-        cells.setdefault(evaluatee_id, {})[str(indicator_id)] = None if points is None else str(points)
     rows = []
     for result in (
         Result.objects.filter(run=run)
@@ -292,7 +286,10 @@ def snapshot_data(run: ComputationRun) -> dict:
                 "peer_size": result.peer_size,
                 "percentile": str(result.percentile),
                 "band": result.band,
-                "cells": cells.get(evaluatee.pk, {}),
+                "cells": {
+                    str(indicator_id): None if points is None else str(points)
+                    for indicator_id, points in result.points_by_indicator().items()
+                },
             }
         )
     return {

@@ -1,8 +1,13 @@
 """django-tables2 tables of the assessment app."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from groupschool.tables import RecordRowsMixin, number_formatter
 
 from .models import Band, Result, Scheme
 
@@ -49,22 +54,26 @@ class SchemeTable(tables.Table):
 
 
 class IndicatorColumn(tables.Column):
-    """One leaf indicator's points; the points of the rows shown are loaded in one query."""
+    """One leaf indicator's points, from the result row's cells."""
 
     def __init__(self, indicator_id: int, **kwargs):
         self.indicator_id = indicator_id
         super().__init__(empty_values=(), orderable=False, **kwargs)
 
     def render(self, record, table):
-        value = table.cell_points(record.evaluatee_id, self.indicator_id)
+        value = record.indicator_points.get(self.indicator_id)
         return "—" if value is None else value
 
     def value(self, record, table, **kwargs):
-        value = table.cell_points(record.evaluatee_id, self.indicator_id)
+        value = record.indicator_points.get(self.indicator_id)
         return "" if value is None else value
 
 
-class ResultTable(tables.Table):
+class ResultTable(RecordRowsMixin, tables.Table):
+    """The ranking. Its rows are written by evaluation/_result_table.html from `page_rows()`
+    (37 columns × 25 rows through django-tables2's cell machinery cost ~100 ms a page); the
+    columns below still give the headers, ordering and the export's values."""
+
     rank = tables.Column()
     code = tables.Column(verbose_name=_("code"), accessor="evaluatee__code", order_by=("evaluatee__code",))
     name = tables.Column(
@@ -87,19 +96,39 @@ class ResultTable(tables.Table):
         model = Result
         fields = ("rank", "code", "name", "peer_category", "total", "percentile", "band")
         order_by = ("peer_category", "rank")
+        template_name = "evaluation/_result_table.html"
 
-    def __init__(self, *args, run=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.run = run
-        self._cells = None
+    def indicator_ids(self) -> list[int]:
+        """The indicator columns' indicators, in the order of the header."""
+        return [
+            column.column.indicator_id
+            for column in self.columns
+            if isinstance(column.column, IndicatorColumn)
+        ]
 
-    def cell_points(self, evaluatee_id: int, indicator_id: int):
-        if self._cells is None:
-            from .selectors import cells_of
+    def page_points(self) -> list[list[Decimal | None]]:
+        """Per record of the page, in order: its points per indicator column, in the header's
+        order (None where it has none)."""
+        indicator_ids = self.indicator_ids()
+        return [
+            [record.indicator_points.get(indicator_id) for indicator_id in indicator_ids]
+            for record in self.page_records()
+        ]
 
-            rows = self.page.object_list if hasattr(self, "page") else self.data
-            self._cells = cells_of(self.run, [getattr(row, "record", row).evaluatee_id for row in rows])
-        return self._cells.get(evaluatee_id, {}).get(indicator_id)
+    def page_rows(self) -> list[tuple[Result, str]]:
+        """Per record of the page: the record, and the HTML of its cells after the peer
+        category (total, percentile, band badge, then the points), as `{{ value }}` would print
+        them ("—" where there are no points)."""
+        number = number_formatter()
+        rows = []
+        for record, points in zip(self.page_records(), self.page_points(), strict=True):
+            band = band_badge(record.band, record.get_band_display()) if record.band else "—"
+            cells = [number(record.total), number(record.percentile), band]
+            cells += ["—" if value is None else number(value) for value in points]
+            # Numbers printed by Django's numberformat (digits, sign, the language's separators)
+            # and format_html's badge: nothing to escape.
+            rows.append((record, mark_safe("".join([f"<td>{cell}</td>" for cell in cells]))))
+        return rows
 
     def render_band(self, record, value):
         return band_badge(record.band, value)

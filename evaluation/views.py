@@ -404,7 +404,6 @@ class ResultListView(RoleRequiredMixin, PortalListView):
     def get_table_kwargs(self):
         indicators = list(selectors.leaf_indicators(self.scheme))
         return {
-            "run": self.run,
             "extra_columns": [
                 (f"i{indicator.pk}", IndicatorColumn(indicator.pk, verbose_name=indicator.code))
                 for indicator in indicators

@@ -9,3 +9,7 @@ class GroupschoolConfig(AppConfig):
     def ready(self):
         # Deactivation ends the account's sessions; the check that MEDIA_ROOT is not static.
         from . import sessions, uploads  # noqa: F401
+        from .figures import connect_signals
+
+        # Every change of what the dashboard's cached figures count moves their version on.
+        connect_signals()

@@ -40,6 +40,8 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from .figures import figures_changed
+
 #: All generated dates are relative to this day (the autumn term of the 2026–2027 school year),
 #: so that the same seed gives the same data whatever day it is run.
 REFERENCE_DATE = datetime.date(2026, 10, 1)
@@ -816,6 +818,8 @@ def demo_data_generate(*, schools: int = 5, staff_per_campus: int = 30, seed: in
     generator = _Generator(schools=schools, staff_per_campus=staff_per_campus, seed=seed)
     generator.create_schools()
     generator.create_people()
+    # Rows written in bulk send no signal: the dashboard's cached figures are told here.
+    figures_changed()
     return {label: n for label, n in generator.counts.items() if n}
 
 
@@ -1127,4 +1131,5 @@ def assessment_workload_generate(
     scheme = workload.scheme()
     workload.evaluatees(scheme, school_rows)
     workload.scores(scheme, users)
+    figures_changed()  # schools written in bulk (see demo_data_generate)
     return {label: n for label, n in workload.counts.items() if n}

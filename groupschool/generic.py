@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -48,6 +49,20 @@ class ScopedMixin:
         return queryset
 
 
+#: The most rows a list page shows, whatever `?per_page=` asks for.
+MAX_PAGE_SIZE = 100
+
+
+class TablePaginator(Paginator):
+    """A list table's paginator: at most MAX_PAGE_SIZE rows a page, and told how many rows
+    there are when the view has counted them (see PortalListView.get_table_pagination)."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, min(int(per_page), MAX_PAGE_SIZE), *args, **kwargs)
+        if count is not None:
+            self.count = count
+
+
 class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     """A list page: filter form, sortable paginated table, export to Excel and CSV.
 
@@ -67,8 +82,19 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         style_widgets(filterset.form)
         return filterset
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        self.row_count = paginator.count
+        return paginator, page, object_list, is_paginated
+
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        # The list view's own paginator (the one that answers 404 for a page out of range) has
+        # counted the rows of the same queryset: the table's reuses that count rather than run
+        # the COUNT again (a full scan on a search of the staff list).
+        pagination = {"per_page": self.paginate_by, "paginator_class": TablePaginator}
+        if getattr(self, "row_count", None) is not None:
+            pagination["count"] = self.row_count
+        return pagination
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"

@@ -135,6 +135,28 @@ class PolicySetting(models.Model):
         return POLICY_RULES[self.key]
 
 
+class DataVersion(models.Model):
+    """A named version of some data, for caches of figures computed from it.
+
+    Every save or delete of a record the figures read moves the version on, in the same
+    transaction (groupschool/figures.py); a cached figure is keyed on the version it was computed
+    at, so every web process sees a change as soon as it is committed. `token` is drawn anew at
+    each change: a version number seen again (a rolled-back test, a restored backup) never finds
+    figures of other data in the cache.
+    """
+
+    name = models.SlugField(_("name"), max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    token = models.CharField(_("token"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
 def policy_values() -> dict[str, Decimal]:
     """Every rule's value in force, in one query."""
     values = {key: rule.default for key, rule in POLICY_RULES.items()}

@@ -1,12 +1,13 @@
 """The home dashboard: the figures of every campus in the user's scope, against the policy rules.
 
-Queries are constant whatever the number of campuses: one for the campuses, one for the policy
-rules, one per selector (enrollment, staff, exchanges).
+The figures of the whole scope come from groupschool/figures.py, cached until the data they
+count changes. Queries are constant whatever the number of campuses: with the figures cached,
+one for their version and one for the campuses of the page; otherwise one for the campuses, one
+for the policy rules and one per selector (enrollment, staff, exchanges).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import OrderedDict
 
 from django.core.paginator import Paginator
@@ -14,16 +15,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from campuses.models import Campus
-from campuses.selectors import (
-    ClassSizeThresholds,
-    enrollment_figures,
-    enrollment_totals,
-    policy_rows,
-    policy_values_from_rows,
-)
+from campuses.selectors import ClassSizeThresholds, policy_rows_from_settings, policy_values_from_settings
 from campuses.views import ENROLLMENT_RULES, ROTATION_RULES, links, requested_year
-from staff.selectors import rotation_figures, staff_figures, staff_totals
+from staff.selectors import rotation_report
 
+from .figures import scope_figures
 from .scoping import user_scope
 
 
@@ -52,34 +48,32 @@ DASHBOARD_CARDS_PER_PAGE = 30
 def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
     """Campus cards grouped by group and school (one page of them), totals over every campus in
     scope, chart data of the page's campuses and the rules in force."""
-    campuses = list(Campus.objects.for_user(user).select_related("school__group", "executive_vice_principal"))
-    rules = policy_rows(ENROLLMENT_RULES + ROTATION_RULES)
-    values = policy_values_from_rows(rules)
-    ids = [campus.pk for campus in campuses]
-    enrollment = enrollment_figures(campus_ids=ids, policy=values)
-    staff = staff_figures(campus_ids=ids)
-    rotations = rotation_figures(user=user, year=year, campus_ids=ids)
+    figures, fetched = scope_figures(user, year)
+    rules = policy_rows_from_settings(figures.policy, ENROLLMENT_RULES + ROTATION_RULES)
+    values = policy_values_from_settings(figures.policy)
 
-    ordered = sorted(
-        campuses,
-        key=lambda c: (
-            c.school.group is None,
-            c.school.group.name if c.school.group else "",
-            c.school.name,
-            not c.is_core,
-            # A campus without an opening date (the old core campus) comes first.
-            c.opened_on or datetime.date.min,
-            c.name,
-        ),
+    page_obj = Paginator(figures.order, DASHBOARD_CARDS_PER_PAGE).get_page(page)
+    page_ids = list(page_obj.object_list)
+    if fetched:
+        by_pk = fetched
+    else:
+        by_pk = Campus.objects.for_user(user).select_related("school__group").in_bulk(page_ids)
+    campuses = [by_pk[pk] for pk in page_ids if pk in by_pk]
+    page_obj.object_list = campuses
+    rotations = rotation_report(
+        year=year,
+        values=values,
+        rows=[(campus, figures.rotation_for(campus.pk)) for campus in campuses],
+        totals=figures.rotation_totals(),
     )
-    page_obj = Paginator(ordered, DASHBOARD_CARDS_PER_PAGE).get_page(page)
+
     groups: OrderedDict = OrderedDict()
     cards = []
-    for campus in page_obj.object_list:
+    for campus in campuses:
         card = {
             "campus": campus,
-            "enrollment": enrollment.get(campus.pk),
-            "staff": staff.get(campus.pk),
+            "enrollment": figures.enrollment_for(campus.pk),
+            "staff": figures.staff_for(campus.pk),
             "rotation": rotations.for_campus(campus.pk),
         }
         cards.append(card)
@@ -118,10 +112,10 @@ def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
     return {
         "sections": sections,
         "cards": cards,
-        "campus_count": len(campuses),
+        "campus_count": len(figures.order),
         "page_obj": page_obj,
-        "enrollment_total": enrollment_totals(enrollment.values()),
-        "staff_total": staff_totals(staff.values()),
+        "enrollment_total": figures.enrollment_totals(),
+        "staff_total": figures.staff_totals(),
         "rotations": rotations,
         "policy_rules": rules,
         "thresholds": ClassSizeThresholds.from_policy(values),

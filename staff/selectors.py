@@ -1,18 +1,20 @@
 """Read-side figures of the staff app: staff, backbone teachers, mentoring pairs and the
 exchange (交流轮岗) figures against their policy targets.
 
-Each selector runs one query for the campuses (counts as correlated subqueries) and one for the
-policy values, whatever the number of campuses.
+Each selector runs a constant number of queries whatever the number of campuses: counts per
+campus are grouped (one pass over each table, the tables' counts combined with UNION ALL), except
+`rotation_figures`, which annotates the campus rows it returns.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,13 +68,39 @@ def policy_figure(key: str, value: Decimal | None, values: dict[str, Decimal]) -
     )
 
 
-def _campuses(campuses: QuerySet | Iterable | None, campus_ids: Iterable[int] | None) -> QuerySet:
+def _campus_ids(campuses: QuerySet | Iterable | None, campus_ids: Iterable[int] | None):
+    """A values("pk") subquery for a Campus queryset, or a list of ids."""
     if campuses is None and campus_ids is None:
         raise TypeError("Pass campuses (a Campus queryset) or campus_ids.")
     if isinstance(campuses, QuerySet):
-        return Campus.objects.filter(pk__in=campuses.order_by().values("pk"))
+        return campuses.order_by().values("pk")
     source = campuses if campuses is not None else campus_ids
-    return Campus.objects.filter(pk__in=[getattr(item, "pk", item) for item in source])
+    return [getattr(item, "pk", item) for item in source]
+
+
+#: The name of the campus column in `_grouped_counts` (not a field name of any counted model).
+_CAMPUS_KEY = "counted_campus_id"
+
+
+def _grouped_counts(
+    parts: Iterable[tuple[QuerySet, str, Mapping[str, Count]]], names: Sequence[str]
+) -> dict[int, list[int]]:
+    """Counts per campus from several tables in one query: each part is a queryset, the field
+    holding its campus and its counts by name (the other names count 0 in that part); the parts
+    are grouped by campus and combined with UNION ALL. Returns {campus id: [count per name]}
+    for the campuses found in any part."""
+    querysets = [
+        queryset.order_by()
+        .values(**{_CAMPUS_KEY: F(campus_field)})
+        .annotate(**{name: counts.get(name, Value(0)) for name in names})
+        for queryset, campus_field, counts in parts
+    ]
+    result: dict[int, list[int]] = {}
+    for row in querysets[0].union(*querysets[1:], all=True).values_list(_CAMPUS_KEY, *names):
+        sums = result.setdefault(row[0], [0] * len(names))
+        for i, n in enumerate(row[1:]):
+            sums[i] += n
+    return result
 
 
 def _count(queryset: QuerySet, campus_field: str, counted: str = "pk", distinct: bool = False):
@@ -88,6 +116,11 @@ def _count(queryset: QuerySet, campus_field: str, counted: str = "pk", distinct:
         ),
         Value(0),
     )
+
+
+def _backbone_staff_ids() -> QuerySet:
+    """Ids of the people holding a backbone distinction (`Distinction.BACKBONE_KINDS`)."""
+    return Distinction.objects.filter(kind__in=Distinction.BACKBONE_KINDS).values("staff_id")
 
 
 @dataclass
@@ -111,24 +144,35 @@ def staff_figures(
     campus_ids: Iterable[int] | None = None,
 ) -> dict[int, StaffFigures]:
     """Per campus id: staff in post, full-time teachers, backbone teachers (in post, holding a
-    distinction of `Distinction.BACKBONE_KINDS`) and active mentoring pairs. One query."""
-    in_post = StaffMember.objects.filter(is_active=True)
-    rows = _campuses(campuses, campus_ids).annotate(
-        n_staff=_count(in_post, "home_campus"),
-        n_teachers=_count(in_post.filter(post_type=PostType.TEACHER), "home_campus"),
-        n_backbone=_count(in_post.with_backbone_flag().filter(is_backbone=True), "home_campus"),
-        n_mentorships=_count(Mentorship.objects.filter(status=Mentorship.Status.ACTIVE), "campus"),
+    distinction of `Distinction.BACKBONE_KINDS`) and active mentoring pairs. One query; every
+    campus asked for (that exists) is in the result, with zeros when nothing counts."""
+    ids = _campus_ids(campuses, campus_ids)
+    in_post = StaffMember.objects.filter(is_active=True, home_campus__in=ids)
+    names = ("staff", "teachers", "backbone", "mentorships")
+    counts = _grouped_counts(
+        [
+            # The campuses themselves: present with zeros when nothing else counts.
+            (Campus.objects.filter(pk__in=ids), "pk", {}),
+            (
+                in_post,
+                "home_campus",
+                {
+                    "staff": Count("pk"),
+                    "teachers": Count("pk", filter=Q(post_type=PostType.TEACHER)),
+                    # StaffMemberQuerySet.with_backbone_flag, as a set looked up once per query
+                    # (IN) rather than a subquery per person (EXISTS) in one pass over the staff.
+                    "backbone": Count("pk", filter=Q(pk__in=_backbone_staff_ids())),
+                },
+            ),
+            (
+                Mentorship.objects.filter(status=Mentorship.Status.ACTIVE, campus__in=ids),
+                "campus",
+                {"mentorships": Count("pk")},
+            ),
+        ],
+        names,
     )
-    return {
-        row["pk"]: StaffFigures(
-            campus_id=row["pk"],
-            staff=row["n_staff"],
-            teachers=row["n_teachers"],
-            backbone=row["n_backbone"],
-            mentorships=row["n_mentorships"],
-        )
-        for row in rows.values("pk", "n_staff", "n_teachers", "n_backbone", "n_mentorships")
-    }
+    return {campus_id: StaffFigures(campus_id, *numbers) for campus_id, numbers in counts.items()}
 
 
 def staff_totals(figures: Iterable[StaffFigures]) -> StaffFigures:
@@ -188,6 +232,15 @@ class RotationReport:
         return self._by_campus.get(campus_id)
 
 
+class RotationCounts(NamedTuple):
+    """The exchange counts of one campus (or several) for one year: see `rotation_figures`."""
+
+    eligible: int = 0
+    exchanged: int = 0
+    backbone_exchanged: int = 0
+    undated: int = 0
+
+
 def _rotation_figures(
     campus: Campus | None,
     year: int,
@@ -209,6 +262,93 @@ def _rotation_figures(
     )
 
 
+def rotation_eligible_since(year: int, values: dict[str, Decimal]) -> datetime.date:
+    """The latest arrival date at a campus that makes a teacher eligible for exchange in `year`:
+    `rotation_eligible_years` before 1 September."""
+    return _years_before(datetime.date(year, *SCHOOL_YEAR_START), values["rotation_eligible_years"])
+
+
+@dataclass(frozen=True)
+class _RotationSets:
+    """What the exchange figures count (one definition for every way of counting): people of
+    `population` at their home campus, rotations of `counted` at the campus they leave."""
+
+    population: QuerySet
+    eligible: Q
+    undated: Q
+    counted: QuerySet
+    backbone: Q
+
+
+def _rotation_sets(year: int, eligible_since: datetime.date) -> _RotationSets:
+    return _RotationSets(
+        population=StaffMember.objects.filter(is_active=True, post_type__in=EXCHANGE_POST_TYPES),
+        eligible=Q(on_campus_since__lte=eligible_since),
+        undated=Q(on_campus_since__isnull=True),
+        counted=Rotation.objects.filter(status__in=COUNTED_ROTATION_STATUSES, start_on__year=year),
+        backbone=Q(staff_id__in=_backbone_staff_ids()),
+    )
+
+
+def rotation_report(
+    *,
+    year: int,
+    values: dict[str, Decimal],
+    rows: Iterable[tuple[Campus, RotationCounts]],
+    totals: RotationCounts | None = None,
+) -> RotationReport:
+    """A report from counts already made: one row per (campus, counts) given, and the totals
+    (the sum of the rows unless given). No query."""
+    report = RotationReport(
+        year=year,
+        eligible_years=policy_figure("rotation_eligible_years", None, values),
+        eligible_since=rotation_eligible_since(year, values),
+    )
+    sums = [0, 0, 0, 0]
+    for campus, counts in rows:
+        report.rows.append(_rotation_figures(campus, year, *counts, values))
+        sums = [a + b for a, b in zip(sums, counts, strict=True)]
+    totals = totals if totals is not None else RotationCounts(*sums)
+    report.totals = _rotation_figures(None, year, *totals, values)
+    return report
+
+
+def rotation_counts(
+    *,
+    year: int,
+    campuses: QuerySet | Iterable | None = None,
+    campus_ids: Iterable[int] | None = None,
+    policy: dict[str, Decimal] | None = None,
+) -> dict[int, RotationCounts]:
+    """The counts of `rotation_figures` per campus id, grouped in one query (two without
+    `policy`, a dict from `policy_values()`), for callers that need numbers rather than rows
+    (the dashboard's cache). The caller scopes the campuses. Campuses with nothing to count are
+    absent: their counts are `RotationCounts()`."""
+    values = policy if policy is not None else policy_values()
+    ids = _campus_ids(campuses, campus_ids)
+    sets = _rotation_sets(year, rotation_eligible_since(year, values))
+    names = RotationCounts._fields
+    counts = _grouped_counts(
+        [
+            (
+                sets.population.filter(home_campus__in=ids),
+                "home_campus",
+                {"eligible": Count("pk", filter=sets.eligible), "undated": Count("pk", filter=sets.undated)},
+            ),
+            (
+                sets.counted.filter(from_campus__in=ids),
+                "from_campus",
+                {
+                    "exchanged": Count("staff", distinct=True),
+                    "backbone_exchanged": Count("staff", distinct=True, filter=sets.backbone),
+                },
+            ),
+        ],
+        names,
+    )
+    return {campus_id: RotationCounts(*numbers) for campus_id, numbers in counts.items()}
+
+
 def rotation_figures(
     *,
     user,
@@ -228,32 +368,25 @@ def rotation_figures(
     """
     year = year or timezone.localdate().year
     values = policy_values()
-    eligible_since = _years_before(datetime.date(year, *SCHOOL_YEAR_START), values["rotation_eligible_years"])
+    sets = _rotation_sets(year, rotation_eligible_since(year, values))
 
     campuses = Campus.objects.for_user(user).select_related("school")
     if campus_ids is not None:
         campuses = campuses.filter(pk__in=list(campus_ids))
-    population = StaffMember.objects.filter(is_active=True, post_type__in=EXCHANGE_POST_TYPES)
-    counted = Rotation.objects.filter(status__in=COUNTED_ROTATION_STATUSES, start_on__year=year)
-    backbone = Exists(
-        Distinction.objects.filter(staff_id=OuterRef("staff_id"), kind__in=Distinction.BACKBONE_KINDS)
-    )
     campuses = campuses.annotate(
-        n_eligible=_count(population.filter(on_campus_since__lte=eligible_since), "home_campus"),
-        n_undated=_count(population.filter(on_campus_since__isnull=True), "home_campus"),
-        n_exchanged=_count(counted, "from_campus", "staff", distinct=True),
-        n_backbone=_count(counted.filter(backbone), "from_campus", "staff", distinct=True),
+        n_eligible=_count(sets.population.filter(sets.eligible), "home_campus"),
+        n_undated=_count(sets.population.filter(sets.undated), "home_campus"),
+        n_exchanged=_count(sets.counted, "from_campus", "staff", distinct=True),
+        n_backbone=_count(sets.counted.filter(sets.backbone), "from_campus", "staff", distinct=True),
     )
-
-    report = RotationReport(
+    return rotation_report(
         year=year,
-        eligible_years=policy_figure("rotation_eligible_years", None, values),
-        eligible_since=eligible_since,
+        values=values,
+        rows=(
+            (
+                campus,
+                RotationCounts(campus.n_eligible, campus.n_exchanged, campus.n_backbone, campus.n_undated),
+            )
+            for campus in campuses
+        ),
     )
-    sums = [0, 0, 0, 0]
-    for campus in campuses:
-        counts = (campus.n_eligible, campus.n_exchanged, campus.n_backbone, campus.n_undated)
-        report.rows.append(_rotation_figures(campus, year, *counts, values))
-        sums = [a + b for a, b in zip(sums, counts, strict=True)]
-    report.totals = _rotation_figures(None, year, *sums, values)
-    return report

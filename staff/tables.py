@@ -1,8 +1,11 @@
 """django-tables2 tables of the staff app."""
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from groupschool.tables import RecordRowsMixin
 
 from .models import (
     CrossCampusActivity,
@@ -32,11 +35,28 @@ def rotation_status_badge(rotation: Rotation) -> str:
     return format_html('<span class="badge {}">{}</span>', css, rotation.get_status_display())
 
 
+def _choice_labels(model, field_name: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def _text_cell(value) -> str:
+    # "—" for an empty value, as django-tables2's default.
+    return f"<td>{conditional_escape('—' if value in (None, '') else value)}</td>"
+
+
+#: StaffTable's choice columns, in the header's order after staff number and home campus.
+CHOICE_COLUMNS = ("subject", "professional_title", "post_type")
+
+
 def _yes_no(value) -> str:
     return str(_("Yes") if value else _("No"))
 
 
-class StaffTable(tables.Table):
+class StaffTable(RecordRowsMixin, tables.Table):
+    """The staff list. Its rows are written by staff/_staff_table.html from the page's records
+    (see groupschool.tables.RecordRowsMixin); the columns below give the headers, ordering and
+    the export's values."""
+
     name = tables.Column(linkify=("staff:member_detail", {"pk": tables.A("pk")}))
     staff_number = tables.Column()
     home_campus = tables.Column(order_by=("home_campus__name",))
@@ -60,6 +80,32 @@ class StaffTable(tables.Table):
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No staff members match.")
+        template_name = "staff/_staff_table.html"
+
+    def page_rows(self) -> list[tuple[StaffMember, str]]:
+        """Per staff member of the page: the member, and the HTML of its cells after the name,
+        as the columns render them (choice labels, "—" when empty, distinction badges, ✔/✘).
+
+        Choice labels come from one lookup table per field and page: get_FOO_display() rebuilds
+        its table, translating every label, on each call."""
+        labels = {name: _choice_labels(StaffMember, name) for name in CHOICE_COLUMNS}
+        yes, no = self.base_columns["is_active"].yesno
+        rows = []
+        for member in self.page_records():
+            values = [member.staff_number, member.home_campus]
+            for name in CHOICE_COLUMNS:
+                value = getattr(member, name)
+                values.append(labels[name].get(value, value))
+            cells = [_text_cell(value) for value in values]
+            cells.append(f"<td>{self.render_distinctions(member)}</td>")
+            # As BooleanColumn renders it.
+            cells.append(
+                format_html('<td><span class="{}">{}</span></td>', "true", yes)
+                if member.is_active
+                else format_html('<td><span class="{}">{}</span></td>', "false", no)
+            )
+            rows.append((member, mark_safe("".join(cells))))
+        return rows
 
     def render_distinctions(self, record):
         # `distinctions` is prefetched by the view: no query per row.

@@ -17,7 +17,8 @@ from tests.factories import (
 )
 
 HOME = reverse("home")
-#: session, user, roles, campuses, policy rules, enrollment, staff, exchanges (policy + campuses)
+#: Figures computed: session, user, roles, figures version, campuses, policy rules, enrollment,
+#: staff, exchanges (fewer when cached: tests/test_dashboard_cache.py)
 QUERIES = 9
 
 

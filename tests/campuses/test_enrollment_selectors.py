@@ -135,3 +135,26 @@ def test_term_parse():
     assert Term.parse("2025-3") is None
     assert Term.parse("x") is None
     assert Term(2025, 1).label == "2025–2026-1"
+
+
+def test_latest_term_within_the_semester_given(db):
+    campus = CampusFactory()
+    snapshot(campus, [40], year=2023, semester=2)
+    snapshot(campus, [41], year=2024, semester=2)
+    snapshot(campus, [60], year=2025, semester=1)
+    figures = enrollment_figures(campus_ids=[campus.pk], semester=2)
+    assert (figures[campus.pk].term, figures[campus.pk].pupils) == (Term(2024, 2), 41)
+
+
+def test_figures_without_grades_add_up_the_same(db):
+    a, b = CampusFactory(), CampusFactory()
+    snapshot(a, [52, 58, 67])
+    snapshot(a, [40, 44], grade=2)
+    snapshot(b, [70], year=2024)
+    full = enrollment_figures(campus_ids=[a.pk, b.pk])
+    light = enrollment_figures(campus_ids=[a.pk, b.pk], with_grades=False)
+    assert [len(fig.grades) for fig in full.values()] == [2, 1]
+    assert all(fig.grades == [] for fig in light.values())
+    for pk, fig in full.items():
+        fig.grades = []
+        assert light[pk] == fig

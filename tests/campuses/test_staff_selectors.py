@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from groupschool.models import PolicySetting
+from campuses.models import Campus
+from groupschool.models import PolicySetting, policy_values
 from staff.models import Distinction, Mentorship, PostType, Rotation
-from staff.selectors import rotation_figures, staff_figures
+from staff.selectors import RotationCounts, rotation_counts, rotation_figures, staff_figures
 from tests.factories import (
     CampusFactory,
     DistinctionFactory,
@@ -157,3 +158,43 @@ def test_rotation_figures_queries_do_not_grow_with_campuses(bureau, django_asser
         with django_assert_max_num_queries(2):
             report = rotation_figures(user=bureau, year=2025)
         assert report.totals.exchanged >= n
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_rotation_counts_are_those_of_rotation_figures(exchange, bureau, year):
+    counts = rotation_counts(campuses=Campus.objects.all(), year=year)
+    report = rotation_figures(user=bureau, year=year)
+    assert report.rows
+    for row in report.rows:
+        expected = (row.eligible, row.exchanged, row.backbone_exchanged, row.undated)
+        assert counts.get(row.campus.pk, RotationCounts()) == expected
+    if year == 2025:
+        assert counts[exchange["longxiang"].pk] == RotationCounts(10, 3, 1, 1)
+
+
+def test_rotation_counts_follow_the_policy_given(exchange):
+    values = {**policy_values(), "rotation_eligible_years": Decimal("2")}
+    ids = [exchange["longxiang"].pk]
+    assert rotation_counts(campus_ids=ids, year=2025, policy=values)[ids[0]].eligible == 12
+
+
+def test_rotation_counts_queries_do_not_grow_with_campuses(db, django_assert_max_num_queries):
+    values = policy_values()
+    for n in (3, 12):
+        campuses = [CampusFactory() for _ in range(n)]
+        for campus in campuses:
+            person = StaffMemberFactory(home_campus=campus)
+            RotationFactory(staff=person, to_campus=CampusFactory(), status=Rotation.Status.ACTIVE)
+        with django_assert_max_num_queries(1):
+            counts = rotation_counts(campus_ids=[c.pk for c in campuses], year=2025, policy=values)
+        assert [counts[c.pk].exchanged for c in campuses] == [1] * n
+
+
+def test_staff_figures_take_a_queryset_and_leave_out_unknown_ids(db):
+    campus, empty = CampusFactory(), CampusFactory()
+    StaffMemberFactory(home_campus=campus)
+    by_ids = staff_figures(campus_ids=[campus.pk, empty.pk, 999_999])
+    assert set(by_ids) == {campus.pk, empty.pk}
+    assert (by_ids[empty.pk].staff, by_ids[empty.pk].mentorships) == (0, 0)
+    by_queryset = staff_figures(campuses=Campus.objects.filter(pk__in=[campus.pk, empty.pk]))
+    assert by_queryset == by_ids

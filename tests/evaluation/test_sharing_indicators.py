@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from campuses.models import EducationGroup
-from evaluation.models import Indicator, ResultIndicator, Scheme, TargetKind
+from evaluation.models import Indicator, Scheme, TargetKind
+from evaluation.selectors import run_cells
 from evaluation.services import evaluatees_sync, results_compute_now
 from sharing import services
 from staff.selectors import staff_figures
@@ -71,12 +72,8 @@ def _scheme(target_kind, group=None):
 
 def _cells(scheme, evaluatee_code):
     run = results_compute_now(scheme=scheme)
-    return {
-        cell.indicator.code: cell
-        for cell in ResultIndicator.objects.filter(run=run, evaluatee__code=evaluatee_code).select_related(
-            "indicator"
-        )
-    }
+    codes = dict(Indicator.objects.filter(scheme=scheme).values_list("pk", "code"))
+    return {codes[cell.indicator_id]: cell for cell in run_cells(run, evaluatee__code=evaluatee_code)}
 
 
 def test_campus_assessment_credits_each_campus_with_its_own_sharing(sharing_year):

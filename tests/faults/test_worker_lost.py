@@ -14,7 +14,8 @@ import os
 import pytest
 from django.db import connection
 
-from evaluation.models import ComputationRun, Evaluatee, Indicator, Result, ResultIndicator, Scheme
+from evaluation.models import ComputationRun, Evaluatee, Indicator, Result, Scheme
+from evaluation.selectors import run_cells
 from evaluation.services import results_compute_now, results_compute_request
 from evaluation.tasks import compute_results_task
 from groupschool import jobs
@@ -47,11 +48,7 @@ def _results(run) -> list[tuple]:
 
 
 def _cells(run) -> list[tuple]:
-    return list(
-        ResultIndicator.objects.filter(run=run)
-        .order_by("evaluatee_id", "indicator_id")
-        .values_list("evaluatee_id", "indicator_id", "points", "evaluators")
-    )
+    return [cell[:4] for cell in run_cells(run)]
 
 
 def _lock_held(run) -> bool:
@@ -92,7 +89,7 @@ def test_run_of_a_killed_worker_completes_once_with_the_same_results(workload, w
     assert scheme.current_run_id == run.pk and run.evaluatees == evaluatees == 40
     # Exactly one set of results: one row per evaluatee, one cell per evaluatee and leaf.
     assert Result.objects.filter(run=run).count() == evaluatees
-    assert ResultIndicator.objects.filter(run=run).count() == evaluatees * leaves
+    assert len(run_cells(run)) == evaluatees * leaves
     clean = results_compute_now(scheme=scheme)
     assert _results(run) == _results(clean) and _cells(run) == _cells(clean)
     assert ComputationRun.objects.filter(scheme=scheme).count() == 2
