@@ -23,9 +23,6 @@ from .models import (
     SupervisionVisit,
 )
 
-#: Largest attachment accepted with a progress report.
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
 
 class ProgressReportForm(PortalForm):
     percent = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100, validators=PERCENT)
@@ -37,12 +34,6 @@ class ProgressReportForm(PortalForm):
         if not text:
             raise forms.ValidationError(_("Say what was done."))
         return text
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("The attachment is larger than 20 MB."))
-        return upload
 
 
 class SubTaskForm(ScopedModelForm):
@@ -264,12 +255,6 @@ class RectificationCloseForm(PortalForm):
         if not text:
             raise forms.ValidationError(_("Say what was done to put it right."))
         return text
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("The attachment is larger than 20 MB."))
-        return upload
 
 
 # --- Expansion applications --------------------------------------------------------------------

@@ -66,10 +66,21 @@ urlpatterns = [
         views.ExpansionApplicationUpdateView.as_view(),
         name="application_update",
     ),
-    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
-    path("applications/<int:pk>/review/", views.application_review, name="application_review"),
-    path("applications/<int:pk>/approve/", views.application_approve, name="application_approve"),
-    path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
+    path(
+        "applications/<int:pk>/submit/", views.application_step, {"step": "submit"}, name="application_submit"
+    ),
+    path(
+        "applications/<int:pk>/review/", views.application_step, {"step": "review"}, name="application_review"
+    ),
+    path(
+        "applications/<int:pk>/approve/",
+        views.application_step,
+        {"step": "approve"},
+        name="application_approve",
+    ),
+    path(
+        "applications/<int:pk>/reject/", views.application_step, {"step": "reject"}, name="application_reject"
+    ),
     path("applications/<int:pk>/documents/", views.application_document_add, name="application_document_add"),
     path(
         "applications/<int:pk>/documents/<int:document_pk>/",

@@ -1052,69 +1052,36 @@ class ExpansionApplicationUpdateView(PortalUpdateView):
         return self.object.get_absolute_url()
 
 
-def _application_action(request, pk, action, done_message):
-    """One review step on an application in the user's scope (else 404); a role that may not
-    take it gets a 403 (from the service); a broken rule is a message on the page."""
+#: The review steps of an application: the service that takes it, and what the user is told.
+APPLICATION_STEPS = {
+    "submit": (services.expansion_application_submit, _("Application submitted to the bureau.")),
+    "review": (services.expansion_application_review, _("Application taken under review.")),
+    "approve": (
+        services.expansion_application_approve,
+        _("Application approved: the group's membership is recorded."),
+    ),
+    "reject": (services.expansion_application_reject, _("Application rejected.")),
+}
+
+
+@require_POST
+def application_step(request, pk, step):
+    """One review step (APPLICATION_STEPS; the URL names the step) on an application in the
+    user's scope (else 404); a role that may not take it gets a 403 (from the service); a broken
+    rule is a message on the page."""
     if not can_read_applications(request.user):
         raise PermissionDenied(_("Your role cannot do this."))
     application = get_object_or_404(ExpansionApplication.objects.for_user(request.user), pk=pk)
+    service, done_message = APPLICATION_STEPS[step]
     form = ApplicationCommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        action(application, comment)
+        service(user=request.user, application=application, comment=comment)
     except ValidationError as exc:
         _form_errors_to_messages(request, exc)
     else:
         messages.success(request, done_message)
     return redirect("planning:application_detail", pk=application.pk)
-
-
-@require_POST
-def application_submit(request, pk):
-    return _application_action(
-        request,
-        pk,
-        lambda a, comment: services.expansion_application_submit(
-            user=request.user, application=a, comment=comment
-        ),
-        _("Application submitted to the bureau."),
-    )
-
-
-@require_POST
-def application_review(request, pk):
-    return _application_action(
-        request,
-        pk,
-        lambda a, comment: services.expansion_application_review(
-            user=request.user, application=a, comment=comment
-        ),
-        _("Application taken under review."),
-    )
-
-
-@require_POST
-def application_approve(request, pk):
-    return _application_action(
-        request,
-        pk,
-        lambda a, comment: services.expansion_application_approve(
-            user=request.user, application=a, comment=comment
-        ),
-        _("Application approved: the group's membership is recorded."),
-    )
-
-
-@require_POST
-def application_reject(request, pk):
-    return _application_action(
-        request,
-        pk,
-        lambda a, comment: services.expansion_application_reject(
-            user=request.user, application=a, comment=comment
-        ),
-        _("Application rejected."),
-    )
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Forms of shared funds, assets and resources; choices come from the user's scope
-(groupschool.forms.ScopedModelForm), writes go through sharing.services."""
+(groupschool.forms.ScopedModelForm), writes go through sharing.services. Files are checked by
+the portal's upload policies (groupschool.uploads: a receipt is an attachment, 20 MB; a teaching
+resource up to 200 MB)."""
 
 from __future__ import annotations
 
@@ -13,15 +15,6 @@ from campuses.models import Campus, School
 from groupschool.forms import PortalForm, ScopedModelForm
 
 from .models import Allocation, Asset, Budget, Spending, TeachingResource
-
-#: Largest upload accepted (attachments, lesson recordings are linked or compressed).
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-
-def _check_size(upload):
-    if upload and getattr(upload, "size", 0) > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("The file is larger than 200 MB."))
-    return upload
 
 
 def schools_in_scope(user) -> QuerySet[School]:
@@ -56,9 +49,6 @@ class SpendingForm(ScopedModelForm):
         model = Spending
         fields = ["campus", "line", "spent_on", "amount", "purpose", "attachment"]
         widgets = {"spent_on": forms.DateInput()}
-
-    def clean_attachment(self):
-        return _check_size(self.cleaned_data.get("attachment"))
 
 
 class ReallocationForm(PortalForm):
@@ -115,6 +105,3 @@ class TeachingResourceForm(ScopedModelForm):
     class Meta:
         model = TeachingResource
         fields = ["title", "kind", "subject", "grade", "author", "campus", "file", "description"]
-
-    def clean_file(self):
-        return _check_size(self.cleaned_data.get("file"))
