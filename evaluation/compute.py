@@ -187,8 +187,7 @@ def run_compute(run: ComputationRun) -> ComputationRun:
         if retried:  # a run that started before (worker lost): start again from nothing
             Result.objects.filter(run=run).delete()
         computed = computed_cells(scheme)
-        if computed:  # Python's share of the work, done: the statement's comes next
-            _progress(run, 30)
+        _progress(run, 30)  # Python's share of the work done: the statement's comes next
         trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
         reviewed = _("Confirmed by the lead evaluator: ")
         band, band_params = _band_sql(scheme)

@@ -577,7 +577,12 @@ class Result(models.Model):
     and at province size one row per cell meant 600,000 logged, indexed rows a run; one row per
     evaluatee writes 20,000 (bench/README.md has the figures)."""
 
-    run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="results")
+    # The run row exists before its statement writes any result, and goes only with its scheme
+    # (Django cascades): a database foreign key would only add a check per row at commit, and a
+    # run_id index would repeat the unique index (run, evaluatee) that every read goes through.
+    run = models.ForeignKey(
+        ComputationRun, on_delete=models.CASCADE, related_name="results", db_constraint=False, db_index=False
+    )
     evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="results")
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=4)
     rank = models.PositiveIntegerField(_("rank"))
