@@ -94,3 +94,19 @@ def test_grid_queries_stay_constant(scheme, client_as, django_assert_max_num_que
     client = client_as("supervisor")
     with django_assert_max_num_queries(14):
         assert client.get(reverse("evaluation:score_grid", args=[scheme.pk])).status_code == 200
+
+
+def test_grid_cells_escape_names_and_comments_and_follow_the_scheme_status(scheme, longshi, client_as):
+    """The cells are written in Python (evaluation.views._grid_cells): names and comments are
+    escaped, points and maxima printed as numbers, inputs disabled once the scheme is closed."""
+    client = client_as("supervisor")
+    type(longshi).objects.filter(pk=longshi.pk).update(name='<b>龙师</b>"附小')
+    save = reverse("evaluation:score_save", args=[scheme.pk])
+    client.post(save, cell(scheme, longshi, "A1.1", "7.5", comment='见"附件"<script>'))
+    url = reverse("evaluation:score_grid", args=[scheme.pk])
+    page = client.get(url).content.decode()
+    assert "<b>龙师</b>" not in page and "&lt;b&gt;龙师&lt;/b&gt;&quot;附小 A1.1" in page
+    assert 'data-comment="见&quot;附件&quot;&lt;script&gt;" value="7.50">' in page
+    assert 'data-max="10.00"' in page and " disabled>" not in page
+    Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.CLOSED)
+    assert 'value="7.50" disabled>' in client.get(url).content.decode()
