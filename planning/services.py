@@ -676,6 +676,25 @@ def _step(application, *, user, step, from_status, decision="", comment="", now=
     return entry
 
 
+def _move(application, to_status, *, user, step, decision="", comment="", now=None, **fields) -> None:
+    """Move the application on to `to_status` (with `fields`, e.g. decided_at) and record the
+    step, from the status it had."""
+    from_status = application.status
+    application.status = to_status
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", *fields])
+    _step(
+        application,
+        user=user,
+        step=step,
+        from_status=from_status,
+        decision=decision,
+        comment=comment,
+        now=now,
+    )
+
+
 def _schools_free(*, core_school=None, member_schools=(), school=None) -> None:
     """The schools named by an application belong to no group yet (a school is a member of at
     most one group)."""
@@ -817,13 +836,11 @@ def expansion_application_submit(
         raise ValidationError({"status": _("Only a draft can be submitted.")})
     if not application.documents.exists():
         raise ValidationError({"file": _("Attach the application's documents before submitting it.")})
-    application.status = ExpansionApplication.AppStatus.SUBMITTED
-    application.save(update_fields=["status"])
-    _step(
+    _move(
         application,
+        ExpansionApplication.AppStatus.SUBMITTED,
         user=user,
         step=ApplicationStep.Step.SUBMIT,
-        from_status="draft",
         comment=comment,
         now=now,
     )
@@ -840,13 +857,11 @@ def expansion_application_review(
     application = _lock(application)
     if application.status != ExpansionApplication.AppStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted application can be taken under review.")})
-    application.status = ExpansionApplication.AppStatus.UNDER_REVIEW
-    application.save(update_fields=["status"])
-    _step(
+    _move(
         application,
+        ExpansionApplication.AppStatus.UNDER_REVIEW,
         user=user,
         step=ApplicationStep.Step.REVIEW,
-        from_status="submitted",
         comment=comment,
         now=now,
     )
@@ -881,18 +896,16 @@ def expansion_application_approve(
     else:
         campus_services.school_admit(group=application.target_group, school=application.school)
         group = application.target_group
-    application.status = ExpansionApplication.AppStatus.APPROVED
-    application.decided_at = now
-    application.created_group = group
-    application.save(update_fields=["status", "decided_at", "created_group"])
-    _step(
+    _move(
         application,
+        ExpansionApplication.AppStatus.APPROVED,
         user=user,
         step=ApplicationStep.Step.APPROVE,
-        from_status="under_review",
         decision=ApplicationStep.Decision.APPROVED,
         comment=comment,
         now=now,
+        decided_at=now,
+        created_group=group,
     )
     return application
 
@@ -905,8 +918,7 @@ def expansion_application_reject(
     if not can_decide_applications(user):
         raise PermissionDenied(_("Only the bureau rejects applications."))
     application = _lock(application)
-    previous = application.status
-    if previous not in (
+    if application.status not in (
         ExpansionApplication.AppStatus.SUBMITTED,
         ExpansionApplication.AppStatus.UNDER_REVIEW,
     ):
@@ -916,17 +928,15 @@ def expansion_application_reject(
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Give the reasons for the rejection.")})
     now = now or timezone.now()
-    application.status = ExpansionApplication.AppStatus.REJECTED
-    application.decided_at = now
-    application.save(update_fields=["status", "decided_at"])
-    _step(
+    _move(
         application,
+        ExpansionApplication.AppStatus.REJECTED,
         user=user,
         step=ApplicationStep.Step.REJECT,
-        from_status=previous,
         decision=ApplicationStep.Decision.REJECTED,
         comment=comment,
         now=now,
+        decided_at=now,
     )
     return application
 
