@@ -611,13 +611,10 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"#{self.run_id} {self.evaluatee_id}: {self.total} ({self.rank})"
 
-    def points_by_indicator(self) -> dict[int, Decimal | None]:
-        return {int(key): cell_points(value) for key, value in self.cell_points.items()}
-
     @cached_property
     def indicator_points(self) -> dict[int, Decimal | None]:
-        """points_by_indicator(), worked out once per row (a table reads it once per column)."""
-        return self.points_by_indicator()
+        """Points per indicator id, worked out once per row (a table reads it once per column)."""
+        return {int(key): cell_points(value) for key, value in self.cell_points.items()}
 
     def evaluators_for(self, indicator_id: int) -> int:
         return int(self.cell_evaluators.get(str(indicator_id), 0))

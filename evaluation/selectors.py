@@ -20,7 +20,6 @@ from .models import (
     Result,
     Scheme,
     Score,
-    cell_points,
 )
 
 
@@ -146,16 +145,6 @@ def results_of_run(run: ComputationRun):
     )
 
 
-def cells_of(run: ComputationRun, evaluatee_ids) -> dict[int, dict[int, Decimal | None]]:
-    """Per evaluatee id, per indicator id: points (one query)."""
-    return {
-        evaluatee_id: {int(key): cell_points(value) for key, value in points.items()}
-        for evaluatee_id, points in Result.objects.filter(
-            run=run, evaluatee_id__in=list(evaluatee_ids)
-        ).values_list("evaluatee_id", "cell_points")
-    }
-
-
 class Cell(NamedTuple):
     evaluatee_id: int
     indicator_id: int
@@ -169,7 +158,7 @@ def run_cells(run: ComputationRun, **filters) -> list[Cell]:
     e.g. evaluatee__code="hongqi")."""
     cells = []
     for result in Result.objects.filter(run=run, **filters).order_by("evaluatee_id"):
-        for indicator_id, points in sorted(result.points_by_indicator().items()):
+        for indicator_id, points in sorted(result.indicator_points.items()):
             cells.append(
                 Cell(
                     result.evaluatee_id,
@@ -233,7 +222,7 @@ def evaluatee_breakdown(run: ComputationRun, evaluatee: Evaluatee) -> list[Break
     """Per leaf indicator: the evaluatee's points against its peer category's average
     (three queries)."""
     result = Result.objects.filter(run=run, evaluatee=evaluatee).first()
-    mine = result.points_by_indicator() if result else {}
+    mine = result.indicator_points if result else {}
     averages = peer_averages(run, evaluatee.peer_category_id)
     return [
         BreakdownRow(

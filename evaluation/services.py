@@ -288,7 +288,7 @@ def snapshot_data(run: ComputationRun) -> dict:
                 "band": result.band,
                 "cells": {
                     str(indicator_id): None if points is None else str(points)
-                    for indicator_id, points in result.points_by_indicator().items()
+                    for indicator_id, points in result.indicator_points.items()
                 },
             }
         )

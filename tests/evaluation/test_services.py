@@ -127,7 +127,7 @@ def test_disagreement_beyond_tolerance_blocks_closing_until_the_lead_confirms(
     assert scheme_transition(user=bureau, scheme=scheme, to_status=Scheme.Status.CLOSED).status == "closed"
     run = results_compute_now(scheme=scheme)
     result = run.results.get(evaluatee=longshi)
-    assert result.points_by_indicator()[indicator.pk] == 8 and "现场核实" in result.derivation_for(indicator.pk)
+    assert result.indicator_points[indicator.pk] == 8 and "现场核实" in result.derivation_for(indicator.pk)
 
 
 def test_disagreement_within_tolerance_is_not_flagged(scheme, longshi, make_evaluators, bureau):
