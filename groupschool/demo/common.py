@@ -65,6 +65,8 @@ SUBJECT_ZH = {
     "psychology": "心理健康", "history": "历史", "geography": "地理", "physics": "物理",
     "chemistry": "化学", "biology": "生物", "none": "",
 }  # fmt: skip
+#: The position of each campus's staff member no. 1, who leads the campus.
+EXECUTIVE_VICE_PRINCIPAL = "执行副校长"
 MANAGEMENT_POSITIONS = ("教务主任", "德育主任", "总务主任", "办公室主任", "教科室主任", "大队辅导员")
 SUPPORT_POSITIONS = ("实验员", "图书管理员", "校医", "信息管理员")
 SERVICE_POSITIONS = ("安保员", "食堂管理员", "保育员")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from .common import (
     ACTIVITY_TITLES,
     BACKBONE_KIND_WEIGHTS,
+    EXECUTIVE_VICE_PRINCIPAL,
     GRADES,
     LEVEL_WEIGHTS,
     MANAGEMENT_POSITIONS,
@@ -92,8 +93,8 @@ class DrawsMixin:
             subject = weighted(rng, SUBJECT_WEIGHTS[stage])
             if i <= n_management:
                 post_type = "management"
-                if i == 1 and campus.code.startswith(self.prefix):
-                    position = "执行副校长"
+                if i == 1:  # every campus's staff member no. 1 leads it (the story links the plan's)
+                    position = EXECUTIVE_VICE_PRINCIPAL
                 else:
                     position = MANAGEMENT_POSITIONS[(i - 1) % len(MANAGEMENT_POSITIONS)]
             elif i <= n_management + n_support:
@@ -114,7 +115,7 @@ class DrawsMixin:
                 post_type=post_type,
                 position=position,
                 since=since,
-                is_active=rng.random() > 0.03,
+                is_active=rng.random() > 0.03 or i == 1,
             )
             if post_type in ("teacher", "management"):
                 # About one teacher in five holds a backbone distinction (the exchange target's base).
@@ -198,7 +199,9 @@ class DrawsMixin:
             movers = [
                 s
                 for s in plans[campus.code].staff
-                if s.post_type in ("teacher", "management") and s.is_active
+                if s.post_type in ("teacher", "management")
+                and s.is_active
+                and s.position != EXECUTIVE_VICE_PRINCIPAL
             ]
             # Campuses exchange more or less than the target share, so that the figures differ.
             # Only teachers eligible by their years at the campus move: a campus opened lately

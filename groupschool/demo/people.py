@@ -316,7 +316,7 @@ class _Generator(SchoolsMixin, DrawsMixin):
                     held_on=a["held_on"],
                     host_campus=by_code[a["host"]],
                     hours=a["hours"],
-                    summary="演示数据",
+                    summary=f"{len(a['participants'])}名教师参加，{len(a['campuses'])}个校区联动。",
                 )
                 for a in activity_rows
             ],

@@ -28,7 +28,8 @@ class SchoolsMixin:
         categories = {}
         for code, name, stage in (PLAN_PEER_CATEGORY, *EXTRA_PEER_CATEGORIES):
             category, created = PeerCategory.objects.get_or_create(
-                code=code, defaults={"name": name, "stage": stage, "description": "演示数据"}
+                code=code,
+                defaults={"name": name, "stage": stage, "description": "同类学校（分类由教育局设定）"},
             )
             categories[code] = category
             self.counts["peer categories"] += created
@@ -48,18 +49,6 @@ class SchoolsMixin:
         }
         group_size = min(12, max(2, self.n_schools // 10)) if self.n_schools >= 2 else 0
         group = None
-        if group_size:
-            group, created = EducationGroup.objects.get_or_create(
-                code=f"{self.prefix}group",
-                defaults={
-                    "name": f"演示教育集团（种子{self.seed}）",
-                    "governance_mode": EducationGroup.Governance.FEDERATED,
-                    "charter_status": EducationGroup.CharterStatus.APPROVED,
-                    "founded_on": datetime.date(2022, 9, 1),
-                    "description": "演示数据：成员校保留各自法人的紧密型教育集团。",
-                },
-            )
-            self.counts["education groups"] += created
         new_schools, new_campuses = [], []
         for n in range(1, self.n_schools + 1):
             rng = self.rng("school", n)
@@ -71,6 +60,19 @@ class SchoolsMixin:
                 if name not in taken_names:
                     taken_names.add(name)
                     break
+            if n == 1 and group_size:
+                # The federated group is named after its core school, as groups are (龙师附小教育集团).
+                group, created = EducationGroup.objects.get_or_create(
+                    code=f"{self.prefix}group",
+                    defaults={
+                        "name": f"{name}教育集团",
+                        "governance_mode": EducationGroup.Governance.FEDERATED,
+                        "charter_status": EducationGroup.CharterStatus.APPROVED,
+                        "founded_on": datetime.date(2022, 9, 1),
+                        "description": f"以{name}为核心校、成员校保留各自法人的紧密型教育集团。",
+                    },
+                )
+                self.counts["education groups"] += created
             code = f"{self.prefix}{n}"
             credit = (
                 "12"

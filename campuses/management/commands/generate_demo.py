@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groupschool.demo.story import demo_story_generate
 from groupschool.demo_data import assessment_workload_generate, demo_data_generate
 
 #: How each kind of record is named in the summary.
@@ -26,6 +27,24 @@ LABELS = {
     "evaluatees": gettext_lazy("evaluatees"),
     "scores": gettext_lazy("scores"),
     "cell reviews": gettext_lazy("cell reviews"),
+    "accounts linked to staff": gettext_lazy("accounts linked to staff records"),
+    "leadership posts": gettext_lazy("leadership posts"),
+    "campus executive vice-principals": gettext_lazy("campus executive vice-principals"),
+    "first responsibilities": gettext_lazy("first responsibilities"),
+    "published results": gettext_lazy("published results"),
+    "sub-tasks": gettext_lazy("sub-tasks"),
+    "progress reports": gettext_lazy("progress reports"),
+    "meetings": gettext_lazy("meetings"),
+    "decisions": gettext_lazy("decisions"),
+    "documents moved on": gettext_lazy("documents submitted or approved"),
+    "supervision visits": gettext_lazy("supervision visits"),
+    "rectifications": gettext_lazy("rectifications"),
+    "budgets": gettext_lazy("budgets"),
+    "allocations": gettext_lazy("allocations"),
+    "spending": gettext_lazy("spending records"),
+    "reallocations": gettext_lazy("reallocation requests"),
+    "assets": gettext_lazy("assets"),
+    "asset transfers": gettext_lazy("asset transfers"),
 }
 
 
@@ -53,6 +72,12 @@ class Command(BaseCommand):
             help="staff members generated for every campus",
         )
         parser.add_argument("--seed", type=_non_negative, default=1, help="seed of the random draws")
+        parser.add_argument(
+            "--no-story",
+            action="store_true",
+            help="without the plan's story (assessments, funds, sub-tasks, meetings... of the plan's group; "
+            "it needs the demo accounts and staff on the plan's campuses)",
+        )
         workload = parser.add_argument_group(
             "assessment workload (make bench)",
             "With --assessment-schools N: also an open assessment scheme of N lightweight schools "
@@ -85,6 +110,9 @@ class Command(BaseCommand):
         counts = demo_data_generate(
             schools=options["schools"], staff_per_campus=options["staff_per_campus"], seed=options["seed"]
         )
+        if options["staff_per_campus"] and not options["no_story"]:
+            for kind, n in demo_story_generate(seed=options["seed"]).items():
+                counts[kind] = counts.get(kind, 0) + n
         if workload:
             for kind, n in assessment_workload_generate(
                 schools=workload,
