@@ -44,7 +44,9 @@ def test_this_and_last_years_results_are_published_for_every_school(story):
         results = Result.objects.filter(run=scheme.current_run_id)
         assert {r.evaluatee.code for r in results} == schools
         # Every school was scored by three evaluators on every scored cell.
-        per_school = Score.objects.filter(indicator__scheme=scheme).values_list("evaluatee__code", "evaluator_id")
+        per_school = Score.objects.filter(indicator__scheme=scheme).values_list(
+            "evaluatee__code", "evaluator_id"
+        )
         for code in schools:
             assert len({evaluator for c, evaluator in per_school if c == code}) >= 3
     # Last year's result of the plan's school shows beside this year's.
@@ -75,7 +77,9 @@ def test_vice_principal_accounts_lead_their_campuses_and_the_matrix_is_filled(st
         campus = Campus.objects.select_related("executive_vice_principal__user").get(code=code)
         assert campus.executive_vice_principal.user.username == f"vp-{code}"
         assert campus.executive_vice_principal.position == "执行副校长"
-        assert LeadershipPost.objects.filter(group=group, post="vice_principal", person=campus.executive_vice_principal)
+        assert LeadershipPost.objects.filter(
+            group=group, post="vice_principal", person=campus.executive_vice_principal
+        )
     principal = LeadershipPost.objects.get(group=group, post="principal").person
     assert principal.user.username == "principal"
     assert set(LeadershipPost.objects.filter(group=group).values_list("post", flat=True)) == set(
@@ -88,7 +92,11 @@ def test_vice_principal_accounts_lead_their_campuses_and_the_matrix_is_filled(st
 def test_every_campus_has_budgets_allocations_and_spending(story):
     for code in ("hongqi", "longxiang", "taojiang"):
         allocations = Allocation.objects.filter(campus__code=code, budget__year=2026)
-        assert allocations.count() == Budget.objects.filter(year=2026, school__code="longshi-fuxiao").count() == 3
+        assert (
+            allocations.count()
+            == Budget.objects.filter(year=2026, school__code="longshi-fuxiao").count()
+            == 3
+        )
         spending = Spending.objects.filter(campus__code=code)
         assert spending.count() >= 3 and all(s.history.exists() for s in spending)
         assert sum(s.amount for s in spending) < sum(a.amount for a in allocations)
@@ -102,7 +110,9 @@ def test_each_campus_has_sub_tasks_with_reports_some_overdue(story):
         assert len(tasks) >= 7
         done = [t for t in tasks if t.status == "done"]
         assert len(done) >= 3
-        assert ProgressReport.objects.filter(subtask__campus__code=code, author__username=f"vp-{code}").exists()
+        assert ProgressReport.objects.filter(
+            subtask__campus__code=code, author__username=f"vp-{code}"
+        ).exists()
         assert any(0 < t.progress < 100 for t in tasks)
     overdue = [t for t in SubTask.objects.filter(campus__code="longxiang") if item_overdue(t, TODAY)]
     assert len(overdue) == 2
@@ -115,7 +125,9 @@ def test_meetings_documents_visits_and_rotations_in_every_state(story):
     assert Meeting.objects.count() == 4 and Decision.objects.count() >= 6
     assert SubTask.objects.filter(decision__isnull=False, campus__code="taojiang").exists()
     assert set(Document.objects.values_list("status", flat=True)) == set(Document.DocStatus.values)
-    assert Rectification.objects.open().filter(campus__code="longxiang", owner__username="vp-longxiang").exists()
+    assert (
+        Rectification.objects.open().filter(campus__code="longxiang", owner__username="vp-longxiang").exists()
+    )
     assert Rectification.objects.filter(status="closed").exists()
     rotations = Rotation.objects.filter(from_campus__school__code="longshi-fuxiao")
     assert set(rotations.values_list("status", flat=True)) == set(Rotation.Status.values)
@@ -158,7 +170,9 @@ def test_the_story_is_deterministic_and_a_second_run_adds_nothing(plan):
     counts = {m: m.objects.count() for m in (Score, SubTask, Spending, Rotation, Meeting, ProgressReport)}
 
     assert demo_story_generate(seed=1) == {}
-    call_command("generate_demo", "--schools", "2", "--staff-per-campus", "10", "--seed", "1", stdout=StringIO())
+    call_command(
+        "generate_demo", "--schools", "2", "--staff-per-campus", "10", "--seed", "1", stdout=StringIO()
+    )
     assert {m: m.objects.count() for m in counts} == counts
 
 

@@ -147,7 +147,7 @@ def _schools_scheme(story: Story, evaluators, year: int, name: str) -> None:
             "indicators",
         )
         story.counts["indicators"] += 1
-    scheme = scheme_transition(user=supervisor, scheme=scheme, to_status=Scheme.Status.OPEN)  # adds the schools
+    scheme = scheme_transition(user=supervisor, scheme=scheme, to_status=Scheme.Status.OPEN)
 
     def quality(evaluatee) -> float:
         if evaluatee.code == PLAN_SCHOOL:
@@ -223,7 +223,7 @@ def _internal_scheme(story: Story, evaluators, name: str) -> None:
                 max_points=Decimal(points),
             )
         story.counts["indicators"] += 1 + len(leaves)
-    scheme = scheme_transition(user=supervisor, scheme=scheme, to_status=Scheme.Status.OPEN)  # adds the campuses
+    scheme = scheme_transition(user=supervisor, scheme=scheme, to_status=Scheme.Status.OPEN)
     campus, leaf, points = INTERNAL_DIVERGENT
     _scores(story, scheme, evaluators, lambda e: INTERNAL_QUALITY.get(e.code, 0.75), skip={(campus, leaf)})
     _divergent_cell(scheme, evaluators, campus, leaf, points)
