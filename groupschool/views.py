@@ -1,9 +1,12 @@
-"""The home dashboard: the figures of every campus in the user's scope, against the policy rules.
+"""The home dashboard: first the answers to the bureau's questions (groupschool/dashboard.py:
+ranks and bands, the plan's progress and overdue items, the exchange gap, funds,
+rectifications), then the figures of every campus in the user's scope against the policy rules.
 
 The figures of the whole scope come from groupschool/figures.py, cached until the data they
 count changes. Queries are constant whatever the number of campuses: with the figures cached,
-one for their version and one for the campuses of the page; otherwise one for the campuses, one
-for the policy rules and one per selector (enrollment, staff, exchanges).
+one for their version and one for the campuses of the page (and of the exchange panel);
+otherwise one for the campuses, one for the policy rules and one per selector (enrollment,
+staff, exchanges). The answers add their own constant number (see dashboard.py).
 """
 
 from __future__ import annotations
