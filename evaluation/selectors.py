@@ -3,12 +3,24 @@ evaluatees, indicators or scores."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Value,
+)
 
 from .models import (
     BAND_ORDER,
@@ -20,6 +32,7 @@ from .models import (
     Result,
     Scheme,
     Score,
+    TargetKind,
 )
 
 
@@ -319,3 +332,110 @@ def appeals_for(user, scheme: Scheme):
 
 def scope_filter_evaluatees(user, scheme: Scheme):
     return Evaluatee.objects.for_user(user).filter(scheme=scheme)
+
+
+# --- The home dashboard's ranking (groupschool.dashboard) ---------------------------------------
+
+
+@dataclass
+class RankingRow:
+    """One school's published result (rank among its peers, band) and last year's, if any."""
+
+    result: Result
+    previous: Result | None = None
+
+    @property
+    def evaluatee(self) -> Evaluatee:
+        return self.result.evaluatee
+
+
+@dataclass
+class RankingSummary:
+    """The published ranking of the schools of education groups in a user's scope for a year
+    and the year before: every row when there are few, else the top and bottom ones and the
+    count per band (a city's hundreds of schools)."""
+
+    year: int
+    scheme: Scheme | None = None
+    version: int | None = None
+    previous_scheme: Scheme | None = None
+    #: A scheme of the year whose results are not published yet (what to do next).
+    pending_scheme: Scheme | None = None
+    total: int = 0
+    bands: list[tuple[str, str, int]] = field(default_factory=list)
+    rows: list[RankingRow] = field(default_factory=list)
+    top: list[RankingRow] = field(default_factory=list)
+    bottom: list[RankingRow] = field(default_factory=list)
+
+    @property
+    def summarised(self) -> bool:
+        return bool(self.top)
+
+
+def _published_schemes(years: Sequence[int]) -> list[Scheme]:
+    """Schemes ranking schools in these years, each with its latest published run and version
+    (None when unpublished): latest year first, then the latest publication first. One query."""
+    latest = PublishedSnapshot.objects.filter(scheme=OuterRef("pk"), run__isnull=False).order_by("-version")
+    return list(
+        Scheme.objects.filter(target_kind=TargetKind.SCHOOLS, year__in=list(years))
+        .annotate(
+            published_run=Subquery(latest.values("run_id")[:1]),
+            published_version=Subquery(latest.values("version")[:1]),
+            published_on=Subquery(latest.values("published_at")[:1]),
+        )
+        .order_by("-year", F("published_on").desc(nulls_last=True), "-pk")
+    )
+
+
+def school_ranking_summary(*, user, year: int, limit: int = 12, ends: int = 5) -> RankingSummary:
+    """The ranks and bands of the schools of education groups in the user's scope in the latest
+    published scheme of `year`, with their rank and band in that of `year - 1` (a school is
+    matched by its record). Up to `limit` schools: all of them, best first; more: the `ends`
+    best and worst, and the count per band. At most five queries, whatever the number of schools."""
+    summary = RankingSummary(year=year)
+    current = previous = None
+    for scheme in _published_schemes((year, year - 1)):
+        if scheme.year == year and current is None:
+            if scheme.published_run:
+                current = scheme
+            elif summary.pending_scheme is None:
+                summary.pending_scheme = scheme
+        elif scheme.year == year - 1 and previous is None and scheme.published_run:
+            previous = scheme
+    summary.scheme, summary.previous_scheme = current, previous
+    if current is None:
+        return summary
+    summary.pending_scheme = None
+    summary.version = current.published_version
+    results = (
+        Result.objects.for_user(user)
+        .filter(run_id=current.published_run, evaluatee__school__group__isnull=False)
+        .defer("cell_points", "cell_evaluators", "cell_derivations")
+        .select_related("evaluatee__school__group", "evaluatee__peer_category")
+    )
+    counts = dict(results.order_by().values_list("band").annotate(n=Count("pk")))
+    summary.total = sum(counts.values())
+    summary.bands = [(band.value, str(band.label), counts.get(band.value, 0)) for band in BAND_ORDER]
+    best_first = ("-percentile", "-total", "evaluatee__code")
+    if summary.total <= limit:
+        shown = list(results.order_by(*best_first))
+        summary.rows = [RankingRow(result) for result in shown]
+    else:
+        top = list(results.order_by(*best_first)[:ends])
+        bottom = list(results.order_by("percentile", "total", "-evaluatee__code")[:ends])[::-1]
+        summary.top = [RankingRow(result) for result in top]
+        summary.bottom = [RankingRow(result) for result in bottom]
+        shown = top + bottom
+    if previous is not None and shown:
+        earlier = {
+            result.evaluatee.school_id: result
+            for result in Result.objects.filter(
+                run_id=previous.published_run,
+                evaluatee__school_id__in={result.evaluatee.school_id for result in shown},
+            )
+            .defer("cell_points", "cell_evaluators", "cell_derivations")
+            .select_related("evaluatee")
+        }
+        for row in (*summary.rows, *summary.top, *summary.bottom):
+            row.previous = earlier.get(row.evaluatee.school_id)
+    return summary

@@ -1,9 +1,12 @@
-"""The home dashboard: the figures of every campus in the user's scope, against the policy rules.
+"""The home dashboard: first the answers to the bureau's questions (groupschool/dashboard.py:
+ranks and bands, the plan's progress and overdue items, the exchange gap, funds,
+rectifications), then the figures of every campus in the user's scope against the policy rules.
 
 The figures of the whole scope come from groupschool/figures.py, cached until the data they
 count changes. Queries are constant whatever the number of campuses: with the figures cached,
-one for their version and one for the campuses of the page; otherwise one for the campuses, one
-for the policy rules and one per selector (enrollment, staff, exchanges).
+one for their version and one for the campuses of the page (and of the exchange panel);
+otherwise one for the campuses, one for the policy rules and one per selector (enrollment,
+staff, exchanges). The answers add their own constant number (see dashboard.py).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections import OrderedDict
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campuses.models import Campus
@@ -19,6 +23,7 @@ from campuses.selectors import ClassSizeThresholds, policy_rows_from_settings, p
 from campuses.views import ENROLLMENT_RULES, ROTATION_RULES, links, requested_year
 from staff.selectors import rotation_report
 
+from .dashboard import answers, exchange_order, exchange_panel
 from .figures import scope_figures
 from .scoping import user_scope
 
@@ -54,10 +59,15 @@ def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
 
     page_obj = Paginator(figures.order, DASHBOARD_CARDS_PER_PAGE).get_page(page)
     page_ids = list(page_obj.object_list)
+    exchange_ids = exchange_order(figures, values["rotation_share_target"], figures.order)
     if fetched:
         by_pk = fetched
     else:
-        by_pk = Campus.objects.for_user(user).select_related("school__group").in_bulk(page_ids)
+        by_pk = (
+            Campus.objects.for_user(user)
+            .select_related("school__group")
+            .in_bulk(list(dict.fromkeys(page_ids + exchange_ids)))
+        )
     campuses = [by_pk[pk] for pk in page_ids if pk in by_pk]
     page_obj.object_list = campuses
     rotations = rotation_report(
@@ -121,13 +131,21 @@ def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
         "thresholds": ClassSizeThresholds.from_policy(values),
         "chart": chart,
         "year": year,
+        "exchange": exchange_panel(figures, by_pk, values, year),
     }
 
 
 def home(request):
     """The dashboard of the campuses in the user's scope: a vice-principal sees their campus,
-    group leadership their group, bureau roles every group."""
+    group leadership their group, bureau roles every group; first the answers to the bureau's
+    questions (groupschool/dashboard.py), then the figures of each campus."""
     scope = user_scope(request.user)
-    context = dashboard_context(request.user, requested_year(request), request.GET.get("page"))
-    context.update(quick_links=_quick_links() if scope.roles else [], has_role=bool(scope.roles))
+    year = requested_year(request)
+    context = dashboard_context(request.user, year, request.GET.get("page"))
+    context.update(
+        quick_links=_quick_links() if scope.roles else [],
+        has_role=bool(scope.roles),
+        answers=answers(request.user, scope, year, timezone.localdate()),
+        scope_everything=scope.everything,
+    )
     return render(request, "groupschool/home.html", context)

@@ -7,8 +7,11 @@ sub-tasks or reports.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -277,3 +280,145 @@ def my_rectifications(*, user, today: datetime.date) -> list[tuple[Rectification
         .order_by("due_on", "pk")
     )
     return [(r, r.due_on < today) for r in rectifications]
+
+
+# --- The home dashboard's plan figures (groupschool.dashboard) ---------------------------------
+# An item's effective due date is its own, else its phase's end (a sub-task's: its measure's);
+# an item is overdue when marked so by the daily job, or past its effective due date and not
+# finished. Both are computed by the database, never row by row.
+
+
+def _measure_due():
+    return Coalesce("due_on", "phase__end_on")
+
+
+def _subtask_due(prefix: str = ""):
+    return Coalesce(f"{prefix}due_on", f"{prefix}measure__due_on", f"{prefix}measure__phase__end_on")
+
+
+def _is_overdue(due, today: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": Status.OVERDUE}) | (
+        Q(LessThan(due, Value(today))) & ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
+    )
+
+
+def _flag(condition: Q) -> Case:
+    """True or False, never NULL (an item with no due date at all is not overdue)."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+@dataclass
+class PhaseProgress:
+    """A phase's measures (None: the measures of no single phase), with their progress."""
+
+    phase: Phase | None
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def progress(self) -> int:
+        """The measures' average progress (each measure's own progress rolls up its sub-tasks)."""
+        return round(sum(m.progress for m in self.measures) / len(self.measures)) if self.measures else 0
+
+    @property
+    def done(self) -> int:
+        return sum(m.status == Status.DONE for m in self.measures)
+
+    @property
+    def overdue(self) -> int:
+        return sum(m.is_overdue for m in self.measures)
+
+    @property
+    def subtasks_overdue(self) -> int:
+        return sum(m.n_subtasks_overdue for m in self.measures)
+
+
+@dataclass
+class PlanProgress:
+    phases: list[PhaseProgress]
+
+    @property
+    def measures(self) -> int:
+        return sum(len(p.measures) for p in self.phases)
+
+    @property
+    def progress(self) -> int:
+        measures = [m for p in self.phases for m in p.measures]
+        return round(sum(m.progress for m in measures) / len(measures)) if measures else 0
+
+    @property
+    def overdue(self) -> int:
+        return sum(p.overdue for p in self.phases)
+
+    @property
+    def subtasks_overdue(self) -> int:
+        return sum(p.subtasks_overdue for p in self.phases)
+
+
+def plan_progress(*, today: datetime.date) -> PlanProgress:
+    """Every measure in the plan's order, by phase (phases in order, the measures of no single
+    phase last), each with its effective due date, whether it is overdue and its sub-tasks open
+    and overdue. One query."""
+    subtask_open = ~Q(subtasks__status__in=CLOSED_STATUSES)
+    measures = (
+        Measure.objects.select_related("phase")
+        .annotate(
+            effective_due=_measure_due(),
+            is_overdue=_flag(_is_overdue(_measure_due(), today)),
+            n_subtasks=Count("subtasks", filter=~Q(subtasks__status=Status.CANCELLED)),
+            n_subtasks_open=Count("subtasks", filter=subtask_open),
+            n_subtasks_overdue=Count(
+                "subtasks", filter=_is_overdue(_subtask_due("subtasks__"), today, "subtasks__")
+            ),
+        )
+        .order_by("order", "code")
+    )
+    phases: dict[int | None, PhaseProgress] = {}
+    for measure in measures:
+        phases.setdefault(measure.phase_id, PhaseProgress(measure.phase)).measures.append(measure)
+    in_order = [phases[key] for key in phases if key is not None]
+    in_order.sort(key=lambda p: (p.phase.order, p.phase.start_on))
+    return PlanProgress(phases=in_order + ([phases[None]] if None in phases else []))
+
+
+@dataclass
+class SubTasksDue:
+    """The unfinished sub-tasks of the campuses in a user's scope: counts, and the next ones due."""
+
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    soon_days: int = 30
+    next: list[SubTask] = field(default_factory=list)
+
+
+def subtasks_due(*, user, today: datetime.date, soon_days: int = 30, limit: int = 5) -> SubTasksDue:
+    """Unfinished sub-tasks assigned to the user's campuses: how many, how many overdue, how many
+    due within `soon_days`, and the `limit` due first (overdue first). Two queries."""
+    due = _subtask_due()
+    overdue = _is_overdue(due, today)
+    subtasks = (
+        SubTask.objects.for_user(user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .annotate(effective_due=due, is_overdue=_flag(overdue))
+    )
+    counts = subtasks.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        due_soon=Count(
+            "pk",
+            filter=~overdue & Q(effective_due__lte=today + datetime.timedelta(days=soon_days)),
+        ),
+    )
+    items = list(
+        subtasks.select_related("measure", "campus").order_by(
+            F("effective_due").asc(nulls_last=True), "measure__order", "pk"
+        )[:limit]
+    )
+    return SubTasksDue(**counts, soon_days=soon_days, next=items)
+
+
+def rectification_counts(*, user, today: datetime.date) -> dict[str, int]:
+    """Open rectifications in the user's scope and how many of them are past due. One query."""
+    return Rectification.objects.for_user(user).open().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
