@@ -381,11 +381,12 @@ def scheme_state(scheme: Scheme) -> SchemeState:
     )
     snapshot = scheme.snapshots.select_related("published_by").order_by("-version").first()
     in_progress = (ComputationRun.Status.QUEUED, ComputationRun.Status.RUNNING)
+    newest = last.status if last is not None and last.pk != scheme.current_run_id else None
     if scheme.status == Scheme.Status.DRAFT:
         code = "draft"
-    elif last is not None and last.pk != scheme.current_run_id and last.status in in_progress:
+    elif newest in in_progress:
         code = "running"
-    elif last is not None and last.pk != scheme.current_run_id and last.status == ComputationRun.Status.FAILED:
+    elif newest == ComputationRun.Status.FAILED:
         code = "failed"
     elif current is None:
         code = "not_computed"

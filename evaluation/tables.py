@@ -37,8 +37,8 @@ class SchemeTable(tables.Table):
     target_kind = tables.Column()
     group = tables.Column(order_by=("group__name",))
     status = tables.Column()
-    n_evaluatees = tables.Column(verbose_name=_("evaluatees"))
-    n_indicators = tables.Column(verbose_name=_("indicators"))
+    n_evaluatees = tables.Column(verbose_name=_("number of evaluatees"))
+    n_indicators = tables.Column(verbose_name=_("number of indicators"))
     results = tables.Column(verbose_name=_("results"), empty_values=(), orderable=False)
 
     class Meta:

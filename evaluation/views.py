@@ -188,7 +188,8 @@ def scheme_publish(request, pk):
     _require(access.can_manage(request.user))
     form = PublishForm(request.POST)
     form.is_valid()
-    publish = services.scheme_close_and_publish if request.POST.get("close") == "1" else services.scheme_publish
+    close = request.POST.get("close") == "1"
+    publish = services.scheme_close_and_publish if close else services.scheme_publish
     try:
         snapshot = publish(user=request.user, scheme=scheme, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as exc:
