@@ -115,10 +115,12 @@ def measure_progress_rollup(*, measure: Measure, today: datetime.date | None = N
             .first()
         )
         progress = latest.percent if latest else measure.progress
+    before = (measure.progress, measure.status)
     measure.progress = progress
     measure.status = item_status_refresh(measure, today=today)
-    measure.full_clean()
-    measure.save(update_fields=["progress", "status"])
+    if (measure.progress, measure.status) != before:  # no empty entries in its history
+        measure.full_clean()
+        measure.save(update_fields=["progress", "status"])
     return measure
 
 

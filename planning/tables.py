@@ -101,8 +101,14 @@ class EffectiveDueColumn(tables.Column):
 
 
 class ProgressColumn(tables.Column):
+    """Progress as "60 %" (a number in exports), under a short heading."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Progress"))
+        super().__init__(**kwargs)
+
     def render(self, value):
-        return f"{value} %"
+        return f"{value}\u00a0%"
 
     def value(self, value):
         return value

@@ -463,7 +463,7 @@ class SubTaskListView(PlanReaderMixin, PortalListView):
     title = _("Sub-tasks")
     export_name = "subtasks"
     create_url_name = "planning:subtask_create"
-    create_roles = PLAN_EDITOR_ROLES
+    create_roles = SUBTASK_CREATOR_ROLES
 
     def get_queryset(self):
         return (

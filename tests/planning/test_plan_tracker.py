@@ -221,7 +221,7 @@ def test_rollup_shows_on_the_measure_list(client_as, vp_hongqi, measure, campuse
     services.progress_report_file(user=vp_hongqi, subtask=task, text="推进", percent=60)
     response = client_as("principal").get(reverse("planning:measure_list"))
     progress = {row.record.code: row.get_cell("progress") for row in response.context["table"].rows}
-    assert progress["三(一)1"] == "60 %"
+    assert progress["三(一)1"] == "60\u00a0%"
 
 
 @pytest.mark.parametrize("count", [2, 20])
