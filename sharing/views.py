@@ -295,7 +295,8 @@ def _allocation_help(user, campus: Campus, line, year: int) -> dict:
             .first()
         )
         if budget is not None:
-            return {"url": reverse("sharing:allocation_create", args=[budget]), "label": _("Allocate to a campus")}
+            url = reverse("sharing:allocation_create", args=[budget])
+            return {"url": url, "label": _("Allocate to a campus")}
         return {"url": reverse("sharing:budget_create"), "label": _("New budget")}
     return {
         "url": f"{reverse('sharing:allocation_list')}?year={year}&campus={campus.pk}",
@@ -320,16 +321,18 @@ class SpendingCreateView(PortalCreateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        data = getattr(form, "cleaned_data", None) or {}
-        spent_on = data.get("spent_on")
-        year = spent_on.year if spent_on else datetime.date.today().year
+        # The payment as typed (a refused field leaves cleaned_data, not the instance).
+        spending = form.instance
+        year = spending.spent_on.year if spending.spent_on else datetime.date.today().year
         context["allocation_year"] = year
         context["allocations"] = selectors.spendable_allocations(user=self.request.user, year=year)
         refused = any(
             error.code == services.NO_ALLOCATION for error in form.errors.as_data().get("line", [])
         )
-        if refused and data.get("campus") and data.get("line"):
-            context["allocation_help"] = _allocation_help(self.request.user, data["campus"], data["line"], year)
+        if refused and spending.campus_id and spending.line_id:
+            context["allocation_help"] = _allocation_help(
+                self.request.user, spending.campus, spending.line, year
+            )
         return context
 
     def get_success_url(self):
