@@ -244,3 +244,10 @@ def test_vp_does_not_see_figures_of_a_campus_outside_their_scope(client_as, camp
     assert response.status_code == 200
     assert response.context["exchange"] is None
     assert b'id="rotation-exchange"' not in response.content
+
+
+def test_list_figures_show_the_gap_per_campus(client_as, campuses, proposal):
+    response = client_as("personnel").get(reverse("staff:rotation_list"), {"year": "2026"})
+    row = response.context["figures"].for_campus(campuses["longxiang"].pk)
+    assert row.exchange_gap == 1
+    assert 'data-field="gap"' in response.content.decode()
