@@ -12,6 +12,7 @@ PostgreSQL too (`.ci/run`), where NUL bytes and out-of-range numbers fail differ
 from __future__ import annotations
 
 import logging
+import os
 import time
 from urllib.parse import urlencode
 
@@ -34,8 +35,9 @@ HOSTILE = (
     "' OR 1=1 --",
 )
 
-#: The slowest any one answer may be (seconds).
-SLOWEST = 2.0
+#: The slowest any one answer may be (seconds; the best of three tries). CRAWL_SLOWEST raises it
+#: on a machine busy with other work.
+SLOWEST = float(os.environ.get("CRAWL_SLOWEST", "2.0"))
 
 
 @pytest.fixture
