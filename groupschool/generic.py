@@ -54,13 +54,13 @@ MAX_PAGE_SIZE = 100
 
 
 def page_size(value, default: int = settings.PAGE_SIZE) -> int:
-    """`?per_page=` as a page size between 1 and MAX_PAGE_SIZE: a negative, zero, huge or
-    non-numeric value gives the nearest bound or the default, never an error."""
+    """`?per_page=` as a page size between 1 and MAX_PAGE_SIZE: zero, a negative or non-numeric
+    value gives the default, a huge one the maximum; never an error."""
     try:
         size = int(value)
     except (TypeError, ValueError, OverflowError):
         return default
-    return max(1, min(size, MAX_PAGE_SIZE))
+    return default if size < 1 else min(size, MAX_PAGE_SIZE)
 
 
 class TablePaginator(Paginator):

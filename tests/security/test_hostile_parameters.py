@@ -11,7 +11,7 @@ from planning.models import Notification
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("-1", 1), ("0", 1), ("99999999999999999999", MAX_PAGE_SIZE), ("abc", 20), (None, 20), ("7", 7)],
+    [("-1", 20), ("0", 20), ("99999999999999999999", MAX_PAGE_SIZE), ("abc", 20), (None, 20), ("7", 7)],
 )
 def test_a_page_size_is_always_between_one_and_the_maximum(value, expected):
     assert page_size(value, default=20) == expected
