@@ -56,6 +56,8 @@ class IndicatorInline(ScopedInline):
         "computation",
         "target_value",
     )
+    # A text box for the parent, not a list of every indicator in every row (3 s a page).
+    raw_id_fields = ("parent",)
     show_change_link = True
 
 

@@ -108,6 +108,14 @@ class ScoreImportForm(PortalForm):
     upload_policies = {"file": uploads.IMPORT}
 
     file = forms.FileField(label=_("Sheet of scores (xlsx or csv)"))
+    overwrite_newer = forms.BooleanField(
+        label=_("Overwrite newer values"),
+        required=False,
+        help_text=_(
+            "Cells saved after the sheet was downloaded are conflicts and nothing is imported. "
+            "Tick this to write the sheet's values over them anyway."
+        ),
+    )
 
 
 class IndicatorForm(ScopedModelForm):

@@ -4,16 +4,23 @@ appeals. Keyword-only, atomic, validated before saving; permission checks includ
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access
+
+# The import of scores from a sheet is written in evaluation.imports; it is one of this app's services.
+from .imports import (  # noqa: F401
+    REQUIRED_IMPORT_COLUMNS,
+    ScoreImportOutcome,
+    score_import_template,
+    scores_import,
+)
 from .models import (
     Appeal,
     CellReview,
@@ -85,7 +92,8 @@ def score_save(
         .filter(indicator=indicator, evaluatee=evaluatee, evaluator=user)
         .first()
     )
-    if score is None:
+    first_save = score is None
+    if first_save:
         if version:
             # The cell was deleted under the evaluator's feet; treat as stale.
             raise StaleScoreError(Score(indicator=indicator, evaluatee=evaluatee, evaluator=user, version=0))
@@ -100,7 +108,18 @@ def score_save(
     if evidence is not None:
         score.evidence = evidence
     score.full_clean(validate_unique=False)
-    score.save()
+    if first_save:
+        # No row to lock yet: two first saves of one cell both get here. On PostgreSQL the second
+        # INSERT waits for the first transaction and then violates the unique constraint; in a
+        # savepoint, that is the stale-version answer with the value that won, not a 500.
+        try:
+            with transaction.atomic():
+                score.save(force_insert=True)
+        except IntegrityError:
+            current = Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator=user).first()
+            raise StaleScoreError(current or score) from None
+    else:
+        score.save()
     # A changed score needs a new confirmation where the cell was flagged, and new results.
     CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
     Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
@@ -463,122 +482,6 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
         appeal.status = Appeal.Status.REJECTED
     appeal.save()
     return appeal
-
-
-# --- Import of scores -------------------------------------------------------------------------
-
-REQUIRED_IMPORT_COLUMNS = ("evaluatee_code", "indicator_code", "points")
-
-
-@dataclass
-class ScoreImportOutcome:
-    """What an import did: counts when it wrote, or the errors by row and column when it did
-    not (then nothing at all was written)."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int | None, str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _sheet_errors(result) -> list[tuple[int | None, str, str]]:
-    errors: list[tuple[int | None, str, str]] = []
-    for error in result.base_errors:
-        errors.append((None, "", str(error.error)))
-    for number, row_errors in result.row_errors():
-        for error in row_errors:
-            errors.append((number, "", str(error.error)))
-    for row in result.invalid_rows:
-        for column, messages in row.error_dict.items():
-            label = "" if column == "__all__" else column
-            errors.extend((row.number, label, str(message)) for message in messages)
-    return errors
-
-
-@transaction.atomic
-def scores_import(*, user, scheme: Scheme, dataset) -> ScoreImportOutcome:
-    """Import one evaluator's scores from a sheet (see evaluation.resources): all rows valid or
-    none written; the same rules as the score grid (open scheme, points within [0, max], scored
-    leaf indicators only); touched cells need a new confirmation and the results go stale."""
-    from .resources import ScoreImportResource
-
-    if not access.can_score(user):
-        raise PermissionDenied(_("Only evaluators of the supervision office enter scores."))
-    if scheme.status != Scheme.Status.OPEN:
-        raise ValidationError(_("This scheme is not open for scoring."))
-    headers = [str(h or "").strip() for h in (dataset.headers or [])]
-    missing = [column for column in REQUIRED_IMPORT_COLUMNS if column not in headers]
-    if missing:
-        raise ValidationError(
-            _("The sheet has no column %(columns)s: its first row names the columns %(expected)s.")
-            % {"columns": ", ".join(missing), "expected": ", ".join(REQUIRED_IMPORT_COLUMNS)}
-        )
-    dataset.headers = headers
-    if not len(dataset):
-        raise ValidationError(_("The sheet has no rows of scores."))
-    resource = ScoreImportResource(scheme=scheme, user=user)
-    result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
-    errors = _sheet_errors(result)
-    if errors:
-        transaction.set_rollback(True)
-        return ScoreImportOutcome(errors=errors)
-    touched = resource.touched
-    if touched:
-        # Confirmations are few (flagged cells only): match them in Python, not in one huge OR.
-        confirmations = CellReview.objects.filter(indicator__scheme=scheme, points__isnull=True)
-        stale = [
-            pk
-            for pk, indicator_id, evaluatee_id in confirmations.values_list("pk", "indicator_id", "evaluatee_id")
-            if (indicator_id, evaluatee_id) in touched
-        ]
-        CellReview.objects.filter(pk__in=stale).delete()
-        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
-    return ScoreImportOutcome(
-        new=result.totals.get("new", 0),
-        updated=result.totals.get("update", 0),
-        unchanged=result.totals.get("skip", 0),
-    )
-
-
-def score_import_template(*, user, scheme: Scheme):
-    """A sheet to fill in: one row per evaluatee × scored leaf indicator, with the user's own
-    points where they already scored (tablib Dataset; names and maxima are for reading only)."""
-    import tablib
-
-    indicators = list(
-        Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.SCORED, children__isnull=True).order_by(
-            "parent__order", "order", "code"
-        )
-    )
-    evaluatees = list(Evaluatee.objects.filter(scheme=scheme).order_by("code").values_list("pk", "code", "name"))
-    mine = {
-        (s.indicator_id, s.evaluatee_id): s
-        for s in Score.objects.filter(indicator__scheme=scheme, evaluator=user).only(
-            "indicator_id", "evaluatee_id", "points", "comment"
-        )
-    }
-    data = tablib.Dataset(
-        headers=[*REQUIRED_IMPORT_COLUMNS, "comment", "evaluatee_name", "indicator_name", "max_points"]
-    )
-    for pk, code, name in evaluatees:
-        for indicator in indicators:
-            score = mine.get((indicator.pk, pk))
-            data.append(
-                [
-                    code,
-                    indicator.code,
-                    "" if score is None else score.points,
-                    "" if score is None else score.comment,
-                    name,
-                    indicator.name,
-                    indicator.max_points,
-                ]
-            )
-    return data
 
 
 # --- Indicators ------------------------------------------------------------------------------

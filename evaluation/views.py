@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from groupschool.generic import (
@@ -41,6 +41,7 @@ from .forms import (
     SchemeForm,
     ScoreImportForm,
 )
+from .imports import score_template_xlsx
 from .models import Appeal, ComputationRun, Evaluatee, Evidence, Indicator, Result, Scheme, Score
 from .tables import STATUS_BADGES, IndicatorColumn, ResultTable, SchemeTable, band_badge
 
@@ -656,11 +657,16 @@ def score_import(request, pk):
     _require(access.can_score(request.user))
     scheme = get_object_or_404(Scheme, pk=pk)
     form = ScoreImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, conflicts = [], 0
     if request.method == "POST" and form.is_valid():
         try:
             dataset = _read_sheet(form.cleaned_data["file"])
-            outcome = services.scores_import(user=request.user, scheme=scheme, dataset=dataset)
+            outcome = services.scores_import(
+                user=request.user,
+                scheme=scheme,
+                dataset=dataset,
+                overwrite_newer=form.cleaned_data["overwrite_newer"],
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
@@ -670,8 +676,18 @@ def score_import(request, pk):
                     _("Scores imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
                     % {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged},
                 )
+                if outcome.overwritten:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)d cell saved after the sheet was downloaded was overwritten.",
+                            "%(n)d cells saved after the sheet was downloaded were overwritten.",
+                            outcome.overwritten,
+                        )
+                        % {"n": outcome.overwritten},
+                    )
                 return redirect("evaluation:score_grid", pk=scheme.pk)
-            errors = outcome.errors
+            errors, conflicts = outcome.errors, outcome.conflicts
     return render(
         request,
         "evaluation/score_import.html",
@@ -679,6 +695,7 @@ def score_import(request, pk):
             "scheme": scheme,
             "form": form,
             "errors": errors,
+            "conflicts": conflicts,
             "editable": scheme.status == Scheme.Status.OPEN,
             "columns": services.REQUIRED_IMPORT_COLUMNS,
         },
@@ -697,7 +714,7 @@ def score_import_template(request, pk):
     data = services.score_import_template(user=request.user, scheme=scheme)
     data = data.__class__(*[[safe_cell(v) for v in row] for row in data], headers=data.headers)
     response = HttpResponse(
-        data.export("xlsx"),
+        score_template_xlsx(data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="scores-{scheme.pk}.xlsx"'

@@ -31,6 +31,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_imports import ImportSafetyMixin
 from .exports import safe_cell
 from .forms import PortalAdminForm, PortalImportForm
 from .generic import scoped_queryset
@@ -383,7 +384,7 @@ class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
     show_change_link = True
 
 
-class ScopedAdmin(ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """The admin of every portal model.
 
     - rows: `scoped_queryset(model, user)` (plus `scope_lookups` for models without `for_user`),

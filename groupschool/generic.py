@@ -53,12 +53,22 @@ class ScopedMixin:
 MAX_PAGE_SIZE = 100
 
 
+def page_size(value, default: int = settings.PAGE_SIZE) -> int:
+    """`?per_page=` as a page size between 1 and MAX_PAGE_SIZE: zero, a negative or non-numeric
+    value gives the default, a huge one the maximum; never an error."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return default if size < 1 else min(size, MAX_PAGE_SIZE)
+
+
 class TablePaginator(Paginator):
-    """A list table's paginator: at most MAX_PAGE_SIZE rows a page, and told how many rows
-    there are when the view has counted them (see PortalListView.get_table_pagination)."""
+    """A list table's paginator: between 1 and MAX_PAGE_SIZE rows a page, and told how many
+    rows there are when the view has counted them (see PortalListView.get_table_pagination)."""
 
     def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
-        super().__init__(object_list, min(int(per_page), MAX_PAGE_SIZE), *args, **kwargs)
+        super().__init__(object_list, page_size(per_page), *args, **kwargs)
         if count is not None:
             self.count = count
 
@@ -83,9 +93,13 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return filterset
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        """Any `?page=` gives a page: not a number → the first, past the end → the last
+        (Django's ListView answers 404; the table, which shows the rows, does the same)."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
         self.row_count = paginator.count
-        return paginator, page, object_list, is_paginated
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_table_pagination(self, table):
         # The list view's own paginator (the one that answers 404 for a page out of range) has

@@ -98,3 +98,36 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class NullCharacterMiddleware:
+    """Answers 400, with a message, to a request whose query string or form fields hold a NUL
+    character (%00).
+
+    No text the portal stores or searches can hold one, and PostgreSQL refuses it in any
+    string (psycopg raises ValueError: a 500). Django's form fields already refuse it, but
+    query parameters also reach the database without a form: the admin's list filters and
+    search, django-filter methods, third-party views. One gate before every view covers them
+    all, on SQLite and PostgreSQL alike, instead of a check in each of them. Uploaded files are
+    not looked at (a file may hold NUL bytes; the upload policy checks files)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "portal/bad_request.html",
+                {"message": gettext("The address or the form holds a character that is not allowed (NUL).")},
+                status=400,
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists()
+    )

@@ -148,6 +148,25 @@ def policy_for_model_field(model, name: str) -> UploadPolicy:
     return MODEL_FIELD_POLICIES.get(f"{model._meta.label_lower}.{name}", ATTACHMENT)
 
 
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """Two sizes written so that they differ when they do, in the limit's unit with one to
+    three decimals ("200.001 MB" against "200.000 MB"), else in bytes: never "200.0 MB, larger
+    than the 200.0 MB allowed"."""
+    from django.utils.formats import number_format
+    from django.utils.html import avoid_wrapping
+    from django.utils.translation import ngettext
+
+    units = ((1024**3, gettext("%s GB")), (1024**2, gettext("%s MB")), (1024, gettext("%s KB")))
+    unit, template = next(((u, t) for u, t in units if limit >= u), (1, None))
+    if template is not None:
+        for decimals in (1, 2, 3):
+            written = [number_format(round(value / unit, decimals), decimals) for value in (size, limit)]
+            if size == limit or written[0] != written[1]:
+                return avoid_wrapping(template % written[0]), avoid_wrapping(template % written[1])
+    in_bytes = [ngettext("%(size)d byte", "%(size)d bytes", n) % {"size": n} for n in (size, limit)]
+    return avoid_wrapping(in_bytes[0]), avoid_wrapping(in_bytes[1])
+
+
 class UploadValidator:
     """Refuses a file too big, of a type the policy does not take, whose content does not
     match its extension, or that is a zip bomb. Messages name the field and the limit."""
@@ -175,8 +194,7 @@ class UploadValidator:
                 params={
                     "field": field,
                     "name": name,
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(limit),
+                    **dict(zip(("size", "limit"), sizes_apart(upload.size, limit), strict=True)),
                 },
             )
         extension = PurePath(name).suffix.lower().lstrip(".")

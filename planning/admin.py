@@ -92,8 +92,17 @@ class MeetingAdmin(ScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    """A notification belongs to its recipient: staff status alone shows only one's own."""
+
     list_display = ("day", "recipient", "kind", "message", "read_at", "emailed")
     list_filter = ("kind", "day")
+    list_select_related = ("recipient",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(recipient=request.user)
 
 
 @admin.register(ReminderRun)

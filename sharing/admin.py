@@ -18,7 +18,13 @@ from .models import (
     Spending,
     TeachingResource,
 )
-from .resources import AssetResource, BudgetLineResource, BudgetResource, SpendingResource
+from .resources import (
+    AssetResource,
+    BudgetLineResource,
+    BudgetResource,
+    ResourceUseExportResource,
+    SpendingResource,
+)
 
 
 @admin.register(BudgetLine)
@@ -144,6 +150,7 @@ class TeachingResourceAdmin(ScopedAdmin):
 
 @admin.register(ResourceUse)
 class ResourceUseAdmin(ScopedAdmin):
+    resource_classes = [ResourceUseExportResource]
     list_display = ("at", "resource", "campus", "kind", "user")
     list_select_related = ("resource", "campus", "user")
     list_filter = ("kind", related_only("campus"))

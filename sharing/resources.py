@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from import_export.fields import Field
 
 from campuses.models import Campus, School
 from groupschool.admin_base import PortalResource, natural_key_field
 
-from .models import Asset, Budget, BudgetLine, Spending
+from .models import Asset, Budget, BudgetLine, ResourceUse, Spending
 from .money import format_yuan, money_total
 from .services import spending_check_allocation
 
@@ -88,3 +89,20 @@ class AssetResource(_RuleResource):
         stored = Asset.objects.filter(pk=instance.pk).values_list("campus_id", flat=True).first()
         if stored is not None and stored != instance.campus_id:
             raise ValidationError({"campus": _("An asset changes campus only through a transfer.")})
+
+
+class ResourceUseExportResource(PortalResource):
+    """The uses of shared resources, for export only (uses are recorded by the portal).
+
+    The model's field `resource` is exported as `teaching_resource`: django-import-export's
+    export form names its checkboxes `<resource class>_<field>` and then strips the prefix, so
+    a field called `resource` would overwrite the form's own `resource` choice (a 500)."""
+
+    teaching_resource = Field(attribute="resource__title", column_name="teaching_resource", readonly=True)
+    campus = Field(attribute="campus__code", column_name="campus", readonly=True)
+    user = Field(attribute="user__username", column_name="user", readonly=True)
+
+    class Meta:
+        model = ResourceUse
+        fields = ("id", "at", "kind", "teaching_resource", "campus", "user")
+        export_order = fields

@@ -135,3 +135,125 @@ def test_template_lists_every_cell_with_own_points(scheme, longshi, client_as, s
     assert len(rows) - 1 == evaluatees * 3  # three scored leaves
     mine = [r for r in rows[1:] if r[0] == longshi.code and r[1] == "A1.1"]
     assert float(mine[0][2]) == 4.0
+
+
+# --------------------------------------------------------------------------------------------
+# Versions: a sheet carries the version of each cell it was made from
+
+
+def _template_rows(client, scheme):
+    response = client.get(reverse("evaluation:score_import_template", args=[scheme.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    return sheet, rows[0], [list(r) for r in rows[1:]]
+
+
+def _as_upload(headers, rows):
+    return xlsx(rows, headers=list(headers))
+
+
+def _grid_save(client, scheme, evaluatee, code, points, version):
+    indicator = Indicator.objects.get(scheme=scheme, code=code)
+    return client.post(
+        reverse("evaluation:score_save", args=[scheme.pk]),
+        {"indicator": indicator.pk, "evaluatee": evaluatee.pk, "points": points, "version": version},
+    )
+
+
+def test_template_carries_each_cells_version_in_a_hidden_column(scheme, longshi, client_as, supervisor):
+    a11 = Indicator.objects.get(scheme=scheme, code="A1.1")
+    Score.objects.create(
+        indicator=a11, evaluatee=longshi, evaluator=supervisor, points=Decimal("4"), version=3
+    )
+    sheet, headers, rows = _template_rows(client_as("supervisor"), scheme)
+    version = headers.index("version")
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(version + 1)].hidden
+    by_cell = {(r[0], r[1]): r[version] for r in rows}
+    assert by_cell[(longshi.code, "A1.1")] == 3 and by_cell[(longshi.code, "A1.2")] == 0
+
+
+def test_a_template_imported_after_a_newer_grid_save_is_a_conflict_and_writes_nothing(
+    scheme, longshi, client_as, supervisor
+):
+    client = client_as("supervisor")
+    _grid_save(client, scheme, longshi, "A1.1", "6", 0)  # version 1
+    _sheet, headers, rows = _template_rows(client, scheme)  # made at version 1, points 6
+    _grid_save(client, scheme, longshi, "A1.1", "9", 1)  # version 2: the newer 9
+    points = headers.index("points")
+    for row in rows:
+        if row[:2] == [longshi.code, "A1.2"]:
+            row[points] = 15  # a new cell the evaluator filled in the sheet
+    response = post(client, scheme, _as_upload(headers, rows))
+    assert response.status_code == 200
+    stored = Score.objects.get(indicator__code="A1.1", evaluator=supervisor)
+    assert (stored.points, stored.version) == (Decimal("9.00"), 2)
+    assert not Score.objects.filter(indicator__code="A1.2").exists()  # nothing written at all
+    errors = response.context["errors"]
+    row_of_a11 = next(i for i, r in enumerate(rows, 1) if r[:2] == [longshi.code, "A1.1"])
+    conflict = [(row, column, message) for row, column, message in errors if "version" in message]
+    assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in conflict] == [(row_of_a11, "points")]
+    assert "9.00" in conflict[0][2]
+    assert response.context["conflicts"] == 1
+    assert "Overwrite newer values" in response.content.decode() or "覆盖" in response.content.decode()
+
+
+def test_overwriting_newer_values_is_an_explicit_choice_and_is_counted(scheme, longshi, client_as):
+    client = client_as("supervisor")
+    _grid_save(client, scheme, longshi, "A1.1", "6", 0)
+    _sheet, headers, rows = _template_rows(client, scheme)
+    _grid_save(client, scheme, longshi, "A1.1", "9", 1)
+    upload = _as_upload(headers, rows)
+    response = client.post(
+        reverse("evaluation:score_import", args=[scheme.pk]),
+        {"file": upload, "overwrite_newer": "on"},
+        follow=True,
+    )
+    stored = Score.objects.get(indicator__code="A1.1", evaluator__username="supervisor")
+    assert (stored.points, stored.version) == (Decimal("6.00"), 3)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("1 cell saved after the sheet was downloaded was overwritten" in m for m in shown), shown
+
+
+def test_an_unchanged_row_of_a_cell_saved_since_is_no_conflict(scheme, longshi, client_as, supervisor):
+    """The sheet's value equals the newer one: nothing would change, nothing to report."""
+    client = client_as("supervisor")
+    _grid_save(client, scheme, longshi, "A1.1", "6", 0)
+    _sheet, headers, rows = _template_rows(client, scheme)
+    _grid_save(client, scheme, longshi, "A1.1", "9", 1)
+    points = headers.index("points")
+    for row in rows:
+        if row[:2] == [longshi.code, "A1.1"]:
+            row[points] = 9
+    assert post(client, scheme, _as_upload(headers, rows)).status_code == 302
+    assert Score.objects.get(indicator__code="A1.1").version == 2
+
+
+def test_the_downloaded_template_filled_in_part_imports_only_the_filled_rows(scheme, longshi, client_as):
+    client = client_as("supervisor")
+    _sheet, headers, rows = _template_rows(client, scheme)
+    points = headers.index("points")
+    rows[0][points] = 7
+    response = post(client, scheme, _as_upload(headers, rows))
+    assert response.status_code == 302
+    assert Score.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "8..5", "NaN", "十"])
+def test_non_numeric_points_name_the_row_and_the_column(scheme, longshi, client_as, value):
+    client = client_as("supervisor")
+    response = post(client, scheme, xlsx([[longshi.code, "A1.1", 5, ""], [longshi.code, "A1.2", value, ""]]))
+    assert response.status_code == 200 and not Score.objects.exists()
+    errors = response.context["errors"]
+    assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in errors] == [(2, "points")]
+    page = response.content.decode()
+    assert "ConversionSyntax" not in page and "decimal" not in page
+    assert errors[0][2] == "请以数字填写分值，例如 8.5。"  # the page's language (zh-hans by default)
+
+
+def test_a_tampered_version_cell_is_named(scheme, longshi, client_as):
+    response = post(
+        client_as("supervisor"),
+        scheme,
+        xlsx([[longshi.code, "A1.1", 5, "", "x"]], headers=[*HEADERS, "version"]),
+    )
+    assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in response.context["errors"]] == [(1, "version")]

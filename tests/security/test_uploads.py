@@ -132,7 +132,23 @@ def test_the_default_limit_of_attachments_is_20_mb(settings):
     upload.size = 20 * MB + 1  # what Django reports for a file streamed to disk
     form = EvidenceUpload(data={}, files={"file": upload})
     assert not form.is_valid()
-    assert "larger than the 20.0 MB allowed" in _errors(form)["file"][0]
+    # One byte over: the sizes are written in bytes, so that they differ on the page.
+    assert "is 20971521 bytes, larger than the 20971520 bytes allowed" in _errors(form)["file"][0]
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (200 * MB + 1, 200 * MB, ("209715201 bytes", "209715200 bytes")),
+        (200 * MB + 2000, 200 * MB, ("200.002 MB", "200.000 MB")),
+        (201 * MB, 200 * MB, ("201.0 MB", "200.0 MB")),
+        (2000, 1024, ("2.0 KB", "1.0 KB")),
+        (900, 500, ("900 bytes", "500 bytes")),
+    ],
+)
+def test_a_size_and_its_limit_are_written_so_that_they_differ(size, limit, expected):
+    written = tuple(s.replace("\xa0", " ") for s in uploads.sizes_apart(size, limit))
+    assert written == expected
 
 
 @pytest.mark.parametrize(
