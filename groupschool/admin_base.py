@@ -20,15 +20,17 @@ from collections import defaultdict
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_imports import ImportSafetyMixin
@@ -206,8 +208,22 @@ def natural_key_field(model, key="code", *, attribute=None, column=None, many=Fa
     return Field(attribute=attribute, column_name=column or attribute, widget=widget)
 
 
+def _header_key(text) -> str:
+    return re.sub(r"\s+", " ", force_str(text)).strip().casefold()
+
+
+def _without_hint(text) -> str:
+    """'性别（M=男, F=女）' → '性别'; 'Gender (M=Male, F=Female)' → 'Gender'."""
+    return re.split(r"\s*[（(]", force_str(text), maxsplit=1)[0]
+
+
 class PortalResource(resources.ModelResource):
-    """The base of every resource: natural keys, full validation, all-or-nothing, safe cells."""
+    """The base of every resource: natural keys, full validation, all-or-nothing, safe cells.
+
+    Columns are headed in the interface language by the field's name, followed by what the
+    cells hold where they hold codes: "性别（M=男, F=女）", "所属校区（校区的代码）". An import
+    reads a column by that header in either language, with or without the explanation, or by
+    the field's code ("gender"); errors name the column by its header."""
 
     class Meta:
         clean_model_instances = True
@@ -225,18 +241,122 @@ class PortalResource(resources.ModelResource):
             return TextWidget
         return super().widget_from_django_field(f, default)
 
+    # Column headers -------------------------------------------------------------------------
+
+    def _model_field(self, field):
+        name = (field.attribute or field.column_name or "").split("__")[0]
+        try:
+            return self._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    def column_title(self, field) -> str:
+        """The column's name in the interface language: its model field's verbose name."""
+        model_field = self._model_field(field)
+        verbose = getattr(model_field, "verbose_name", None)
+        if verbose is None:
+            return force_str(field.column_name)
+        title = capfirst(force_str(verbose))
+        if sum(1 for other in self.get_user_visible_fields() if self._title_of(other) == title) > 1:
+            return f"{title} [{field.column_name}]"  # two fields named alike: the code tells them apart
+        return title
+
+    def _title_of(self, field) -> str:
+        verbose = getattr(self._model_field(field), "verbose_name", None)
+        return capfirst(force_str(verbose)) if verbose is not None else force_str(field.column_name)
+
+    def column_hint(self, field) -> str:
+        """What a cell of the column holds where it is a code, or its format."""
+        widget = field.widget
+        choices = getattr(self._model_field(field), "flatchoices", None)
+        if isinstance(widget, ChoiceWidget) and widget.choices:
+            choices = widget.choices
+        if choices and not isinstance(widget, widgets.ForeignKeyWidget):
+            return ", ".join(f"{value}={label}" for value, label in choices if value not in ("", None))
+        if isinstance(widget, CodeManyToManyWidget | CodeForeignKeyWidget):
+            hint = gettext("the %(model)s's %(key)s") % {
+                "model": widget.model._meta.verbose_name,
+                "key": widget.model._meta.get_field(widget.field).verbose_name,
+            }
+            if isinstance(widget, CodeManyToManyWidget):
+                hint = gettext("%(hint)s, several separated by commas") % {"hint": hint}
+            return hint
+        if isinstance(widget, widgets.BooleanWidget):
+            return gettext("1 = yes, 0 = no")
+        if isinstance(widget, widgets.DateWidget | widgets.DateTimeWidget):
+            return gettext("YYYY-MM-DD")
+        return ""
+
+    def column_header(self, field) -> str:
+        title, hint = self.column_title(field), self.column_hint(field)
+        if not hint:
+            return title
+        return gettext("%(title)s (%(hint)s)") % {"title": title, "hint": hint}
+
+    def get_export_headers(self, selected_fields=None):
+        return [self.column_header(field) for field in self.get_export_fields(selected_fields) if field]
+
+    def _label_of(self, field) -> str:
+        """A column as the file heads it: "所在校区" for a file with the portal's headers;
+        "home_campus (所在校区)" for one headed by codes, so that both names are there."""
+        title = self.column_title(field)
+        in_file = getattr(self, "_file_headers", {}).get(field.column_name)
+        if in_file is None:
+            return title
+        if _header_key(_without_hint(in_file)) == _header_key(_without_hint(title)):
+            return _without_hint(in_file).strip()
+        verbose = getattr(self._model_field(field), "verbose_name", None)
+        if verbose is None or _header_key(verbose) == _header_key(in_file):
+            return in_file
+        return gettext("%(column)s (%(field)s)") % {"column": in_file, "field": verbose}
+
+    def _header_aliases(self) -> dict[str, str]:
+        """Every header a column may be given under, in either language → its column name."""
+        from django.utils import translation
+
+        aliases = {}
+        for field in self.get_import_fields():
+            names = {field.column_name, field.attribute}
+            for language in ("en", "zh-hans"):
+                with translation.override(language):
+                    names.update((self.column_title(field), self.column_header(field)))
+            for name in names:
+                if name:
+                    aliases[_header_key(name)] = field.column_name
+                    aliases.setdefault(_header_key(_without_hint(name)), field.column_name)
+        return aliases
+
+    def _read_headers(self, dataset) -> None:
+        if not dataset.headers:
+            return
+        aliases = self._header_aliases()
+        headers = []
+        self._file_headers = {}
+        for header in dataset.headers:
+            text = force_str(header) if header is not None else ""
+            column = aliases.get(_header_key(text)) or aliases.get(_header_key(_without_hint(text))) or text
+            headers.append(column)
+            self._file_headers.setdefault(column, text)
+        dataset.headers = headers
+
     # Import ---------------------------------------------------------------------------------
 
     def import_data(self, dataset, *args, **kwargs):
         """A sheet with any invalid row writes nothing, whatever the caller asked for."""
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, *args, **kwargs)
+        result = super().import_data(dataset, *args, **kwargs)
+        # The preview heads its columns as the file did (_label_of), as the errors name them;
+        # the rows' values were collected under the column names, in this same order.
+        result.diff_headers = [self._label_of(field) for field in self.get_import_fields()]
+        return result
 
     def _id_key(self, row) -> tuple:
         return tuple(_text(row.get(self.fields[name].column_name)) for name in self.get_import_id_fields())
 
     def before_import(self, dataset, **kwargs):
-        """Find rows that repeat another row's key: they would silently overwrite it."""
+        """Read the headers (in either language); find rows that repeat another row's key:
+        they would silently overwrite it."""
+        self._read_headers(dataset)
         super().before_import(dataset, **kwargs)
         self._repeated_rows: dict[int, int] = {}
         id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
@@ -297,20 +417,16 @@ class PortalResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def _column_label(self, attribute: str) -> str:
-        """'home_campus (home campus)': the column of the sheet and the field's name."""
+        """The column that holds this attribute, as the preview heads it (_label_of); a model
+        field that no column holds, by its verbose name."""
         attribute = attribute.removesuffix("_id")
-        column = attribute
-        for field in self.fields.values():
+        for field in self.get_import_fields():
             if field.attribute and field.attribute.removesuffix("_id") == attribute:
-                column = field.column_name
-                break
+                return self._label_of(field)
         try:
-            verbose = self._meta.model._meta.get_field(attribute).verbose_name
-        except Exception:
-            return column
-        if str(verbose) == column:
-            return column
-        return gettext("%(column)s (%(field)s)") % {"column": column, "field": verbose}
+            return capfirst(force_str(self._meta.model._meta.get_field(attribute).verbose_name))
+        except FieldDoesNotExist:
+            return attribute
 
     def import_row(self, row, instance_loader, **kwargs):
         """Errors are keyed by column and field name (not the model attribute)."""
@@ -384,6 +500,19 @@ class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
     show_change_link = True
 
 
+class PortalExportForm(SelectableFieldsExportForm):
+    """The export page's column choices by their headers in the interface language."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is not None and issubclass(resource, PortalResource):
+            try:
+                return resource().column_title(field)
+            except TypeError:  # a resource that needs arguments (a scheme...)
+                pass
+        return super()._get_field_label(resource, field_name)
+
+
 class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """The admin of every portal model.
 
@@ -397,6 +526,7 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
     scope_lookups: tuple[str, ...] = ()
     form = PortalAdminForm  # file fields checked (groupschool.uploads)
     import_form_class = PortalImportForm  # size, type and zip-bomb checks before parsing
+    export_form_class = PortalExportForm
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     import_template_name = "admin/groupschool/import.html"
@@ -465,6 +595,30 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
         )
 
     # Import ---------------------------------------------------------------------------------
+
+    def import_action(self, request, *args, **kwargs):
+        """The import page lists each column by its header, with its code in brackets."""
+        response = super().import_action(request, *args, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "fields_list" in context:
+            resource_kwargs = self.get_import_resource_kwargs(request=request)
+            context["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [
+                        gettext("%(header)s [%(code)s]")
+                        % {"header": resource.column_header(field), "code": field.column_name}
+                        if isinstance(resource, PortalResource)
+                        else field.column_name
+                        for field in resource.get_user_visible_fields()
+                    ],
+                )
+                for resource in (
+                    resource_class(**resource_kwargs)
+                    for resource_class in self.get_import_resource_classes(request)
+                )
+            ]
+        return response
 
     def process_result(self, result, request):
         """Should the confirmed import still meet a bad row, nothing was written: say so."""

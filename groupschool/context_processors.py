@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from .generic import RoleRequiredMixin
+from .scoping import user_scope
 
 #: The main menu: (label, [(label, url name), ...]). Entries whose URL does not exist are left out.
 MENU = [
@@ -85,8 +88,40 @@ MENU = [
 ]
 
 
-def _menu(path: str):
-    menu = []
+def may_open(user, url: str) -> bool:
+    """Would the view behind `url` let this user in (no 403)?
+
+    The view's own test is asked: a view class may say so itself with a `user_may_open(user)`
+    classmethod; otherwise a view refusing roles (groupschool.generic.RoleRequiredMixin) is
+    asked about its `allowed_roles`. Views without a role test are open to every signed-in user.
+    tests/test_menu.py follows every menu link of every demo role and expects a 200."""
+    try:
+        match = resolve(url)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None:
+        return True
+    check = getattr(view_class, "user_may_open", None)
+    if check is not None:
+        return bool(check(user))
+    if issubclass(view_class, RoleRequiredMixin):
+        return user_scope(user).has_role(*view_class.allowed_roles)
+    return True
+
+
+def _active_url(path: str, urls) -> str | None:
+    """The one menu URL the page belongs to: the longest that starts its path. The dashboard
+    ("/", a prefix of every path) only on itself."""
+    home = reverse("home")
+    if path == home:
+        return home
+    matches = [url for url in urls if url != home and path.startswith(url)]
+    return max(matches, key=len) if matches else None
+
+
+def _menu(user, path: str):
+    sections = []
     for label, entries in MENU:
         items = []
         for item_label, name in entries:
@@ -94,18 +129,30 @@ def _menu(path: str):
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            items.append({"label": item_label, "url": url, "active": path.startswith(url)})
+            if may_open(user, url):
+                items.append({"label": item_label, "url": url})
         if items:
-            menu.append({"label": label, "items": items, "active": any(i["active"] for i in items)})
-    return menu
+            sections.append({"label": label, "items": items})
+    active = _active_url(path, [item["url"] for section in sections for item in section["items"]])
+    for section in sections:
+        for item in section["items"]:
+            item["active"] = item["url"] == active
+        section["active"] = any(item["active"] for item in section["items"])
+    return sections, active == reverse("home")
+
+
+def _languages():
+    """The interface languages, each in its own name ("English", "简体中文")."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 def portal(request):
     """Values every page needs: the interface languages and the main menu."""
     context = {
-        "PORTAL_LANGUAGES": settings.LANGUAGES,
+        "PORTAL_LANGUAGES": _languages(),
         "LOCKOUT_MINUTES": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        context["portal_menu"] = _menu(request.path)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["portal_menu"], context["portal_home_active"] = _menu(user, request.path)
     return context

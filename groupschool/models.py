@@ -175,9 +175,21 @@ def _register_access_history() -> None:
         app="groupschool",
         m2m_fields=["groups"],
         excluded_fields=["password", "last_login"],
+        verbose_name=_("account change"),
+        verbose_name_plural=_("account changes"),
     )
-    register(UserObjectPermission, app="groupschool")
-    register(GroupObjectPermission, app="groupschool")
+    register(
+        UserObjectPermission,
+        app="groupschool",
+        verbose_name=_("change of a user's campus or group access"),
+        verbose_name_plural=_("changes of users' campus and group access"),
+    )
+    register(
+        GroupObjectPermission,
+        app="groupschool",
+        verbose_name=_("change of a role's campus or group access"),
+        verbose_name_plural=_("changes of roles' campus and group access"),
+    )
 
 
 _register_access_history()

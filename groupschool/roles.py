@@ -23,3 +23,11 @@ CITY_WIDE_ROLES = frozenset({Role.BUREAU, Role.EVALUATOR, Role.PERSONNEL, Role.A
 
 CAMPUS_PERMISSION = "campuses.manage_campus"
 GROUP_PERMISSION = "campuses.manage_group"
+
+
+def role_label(name: str) -> str:
+    """A role (group) name as its label in the interface language; other groups by their name."""
+    try:
+        return str(Role(name).label)
+    except ValueError:
+        return name

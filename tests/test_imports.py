@@ -200,7 +200,7 @@ def test_campus_export_and_reimport_round_trip(plan):
 def test_export_cells_cannot_run_formulas(plan, campuses, value):
     StaffMemberFactory(name=value, staff_number="F1", home_campus=campuses["hongqi"])
     dataset = StaffMemberResource().export(StaffMember.objects.filter(staff_number="F1"))
-    assert dataset.dict[0]["name"] == "'" + value
+    assert dataset.dict[0]["Name"] == "'" + value
 
 
 def test_export_formats_escape_formulas_and_keep_numbers(plan):

@@ -12,3 +12,20 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A table wider than its box scrolls sideways: keyboard users reach it with Tab and scroll it
+// with the arrow keys (axe-core: scrollable-region-focusable).
+function focusableScrollRegions() {
+  for (const region of document.querySelectorAll(".table-responsive")) {
+    const scrolls = region.scrollWidth > region.clientWidth || region.scrollHeight > region.clientHeight;
+    if (scrolls && !region.hasAttribute("tabindex")) {
+      region.setAttribute("tabindex", "0");
+      region.dataset.portalFocusable = "1";
+    } else if (!scrolls && region.dataset.portalFocusable) {
+      region.removeAttribute("tabindex");
+      delete region.dataset.portalFocusable;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", focusableScrollRegions);
+window.addEventListener("resize", focusableScrollRegions);
