@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import ComputationRun, Evaluatee, Indicator, Result, Scheme, TargetKind
 
@@ -189,7 +190,6 @@ def run_compute(run: ComputationRun) -> ComputationRun:
         computed = computed_cells(scheme)
         _progress(run, 30)  # Python's share of the work done: the statement's comes next
         trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
-        reviewed = _("Confirmed by the lead evaluator: ")
         band, band_params = _band_sql(scheme)
         vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
         aggregate = _JSON_OBJECT_AGG[vendor].format
@@ -201,7 +201,7 @@ def run_compute(run: ComputationRun) -> ComputationRun:
             evaluators=aggregate(key="indicator_id", value="evaluators", where=a_cell),
             derivations=aggregate(key="indicator_id", value="derivation", where="derivation IS NOT NULL"),
         )
-        params = [reviewed, trim, scheme.pk, scheme.pk, scheme.pk, json.dumps(computed), scheme.pk]
+        params = [CONFIRMED, trim, scheme.pk, scheme.pk, scheme.pk, json.dumps(computed), scheme.pk]
         with transaction.atomic(), connection.cursor() as cursor:
             if vendor == "postgresql":
                 for setting in POSTGRES_SETTINGS:
@@ -347,111 +347,145 @@ def _fmt(value: Decimal | None, places: str = "0.1") -> str:
     return "—" if value is None else str(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
+#: How a computed or confirmed cell's points were reached. Derivations are stored as a code
+#: and its figures, not as text: a run is computed once, in whatever language the worker runs,
+#: and read in both; `derivation_text` writes them out in the reader's language. A computed
+#: cell's is JSON `["<code>", {figures}]`; a confirmed cell's is CONFIRMED + the lead's reason
+#: (the set-based statement only prefixes it, no work per row).
+DERIVATIONS = {
+    "no_campus": gettext_noop("No campus data applies to this evaluatee: 0 points."),
+    "unknown": gettext_noop("Unknown computation: 0 points."),
+    "one_campus": gettext_noop("One campus only: nothing to balance; full points."),
+    Indicator.Computation.ROTATION_RATIO: gettext_noop(
+        "%(exchanged)s exchanged of %(eligible)s eligible teachers = %(value)s %%; target %(target)s %%; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.BACKBONE_ROTATED: gettext_noop(
+        "%(backbone)s backbone teachers among %(exchanged)s exchanged = %(value)s %%; "
+        "target %(target)s %%; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.BIG_CLASS_SHARE: gettext_noop(
+        "%(big)s big classes (大班额) of %(classes)s = %(value)s %%; "
+        "points = %(max)s × (1 − %(value)s %%) = %(points)s."
+    ),
+    Indicator.Computation.MENTORING_PER_100: gettext_noop(
+        "%(pairs)s mentoring pairs for %(teachers)s teachers = %(value)s per 100; target %(target)s; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.QUOTA_FILLED: gettext_noop(
+        "%(filled)s of %(authorised)s established posts filled = %(value)s %%; target %(target)s %%; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.RESOURCE_SHARING: gettext_noop(
+        "%(elsewhere)s of %(uses)s downloads and uses of this evaluatee's shared teaching resources "
+        "in the year were made at another campus = %(value)s %%; target %(target)s %%; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.ASSET_TRANSFERS: gettext_noop(
+        "%(value)s assets received from another campus in the year (transfers completed); "
+        "target %(target)s; points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.ACTIVITIES_PER_TEACHER: gettext_noop(
+        "%(participations)s participations of %(teachers)s teachers in cross-campus activities "
+        "in the year = %(value)s per teacher; target %(target)s; "
+        "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
+    ),
+    Indicator.Computation.BALANCE_CV: gettext_noop(
+        "Pupils per teacher on %(n)s campuses: coefficient of variation %(value)s; at most %(target)s "
+        "earns full points, falling to 0 at twice that; points = %(points)s."
+    ),
+}
+
+#: The stored prefix of a cell the lead evaluator confirmed or corrected (then the reason).
+CONFIRMED = "confirmed:"
+
+
+def derivation_code(code: str, **figures) -> str:
+    """A derivation as stored: its code and figures (numbers as text), see DERIVATIONS."""
+    return json.dumps([str(code), {k: str(v) for k, v in figures.items()}], ensure_ascii=False)
+
+
+def derivation_text(stored: str) -> str:
+    """A stored derivation in the active language. Text stored by earlier runs (before
+    derivations were codes) is shown as it was written."""
+    if not stored:
+        return ""
+    if stored.startswith(CONFIRMED):
+        return _("Confirmed by the lead evaluator: ") + stored[len(CONFIRMED) :]
+    if stored.startswith("["):
+        try:
+            code, figures = json.loads(stored)
+            return _(DERIVATIONS[code]) % figures
+        except (ValueError, KeyError, TypeError):
+            return stored
+    return stored
+
+
 def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: dict) -> tuple[Decimal, str]:
-    """Points of one computed indicator for an evaluatee made of `campuses`, and how."""
+    """Points of one computed indicator for an evaluatee made of `campuses`, and how (a stored
+    derivation, see `derivation_text`)."""
     max_points = indicator.max_points
     total = _CampusData()
     for d in campuses:
         for name in _CampusData.ADDITIVE:
             setattr(total, name, getattr(total, name) + getattr(d, name))
     kind = Indicator.Computation
+    computation = indicator.computation
     if not campuses:
-        return Decimal(0), _("No campus data applies to this evaluatee: 0 points.")
-    if indicator.computation == kind.ROTATION_RATIO:
+        return Decimal(0), derivation_code("no_campus")
+    value_places = "0.1"
+    if computation == kind.ROTATION_RATIO:
         target = indicator.target_value or policy["rotation_share_target"]
         value = _pct(total.exchanged, total.eligible)
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(exchanged)s exchanged of %(eligible)s eligible teachers = %(value)s %%; target %(target)s %%; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"exchanged": total.exchanged, "eligible": total.eligible}
-    elif indicator.computation == kind.BACKBONE_ROTATED:
+    elif computation == kind.BACKBONE_ROTATED:
         target = indicator.target_value or policy["rotation_backbone_share_target"]
         value = _pct(total.backbone_exchanged, total.exchanged)
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(backbone)s backbone teachers among %(exchanged)s exchanged = %(value)s %%; "
-            "target %(target)s %%; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"backbone": total.backbone_exchanged, "exchanged": total.exchanged}
-    elif indicator.computation == kind.BIG_CLASS_SHARE:
+    elif computation == kind.BIG_CLASS_SHARE:
         target = Decimal(100)
         value = _pct(total.big_classes, total.measured_classes)
         points = Decimal(0) if value is None else _q(max_points * (1 - value / 100))
-        text = _(
-            "%(big)s big classes (大班额) of %(classes)s = %(value)s %%; "
-            "points = %(max)s × (1 − %(value)s %%) = %(points)s."
-        )
         args = {"big": total.big_classes, "classes": total.measured_classes}
-    elif indicator.computation == kind.MENTORING_PER_100:
+    elif computation == kind.MENTORING_PER_100:
         # No national source sets this target: the bureau's to set (10 pairs per 100 teachers).
         target = indicator.target_value or Decimal(10)
         value = Decimal(total.mentorships) * 100 / total.teachers if total.teachers else None
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(pairs)s mentoring pairs for %(teachers)s teachers = %(value)s per 100; target %(target)s; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"pairs": total.mentorships, "teachers": total.teachers}
-    elif indicator.computation == kind.QUOTA_FILLED:
+    elif computation == kind.QUOTA_FILLED:
         target = indicator.target_value or Decimal(100)
         value = _pct(total.establishment_filled, total.establishment_authorised)
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(filled)s of %(authorised)s established posts filled = %(value)s %%; target %(target)s %%; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"filled": total.establishment_filled, "authorised": total.establishment_authorised}
-    elif indicator.computation == kind.RESOURCE_SHARING:
+    elif computation == kind.RESOURCE_SHARING:
         # 优质资源共享: no national source sets a share; the bureau's to set (30 %).
         target = indicator.target_value or Decimal(30)
         value = _pct(total.resource_uses_elsewhere, total.resource_uses)
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(elsewhere)s of %(uses)s downloads and uses of this evaluatee's shared teaching resources "
-            "in the year were made at another campus = %(value)s %%; target %(target)s %%; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"elsewhere": total.resource_uses_elsewhere, "uses": total.resource_uses}
-    elif indicator.computation == kind.ASSET_TRANSFERS:
+    elif computation == kind.ASSET_TRANSFERS:
         # 经费资产统筹: the bureau's target (3 assets received from another campus a year).
         target = indicator.target_value or Decimal(3)
         value = Decimal(total.transfers_received)
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(value)s assets received from another campus in the year (transfers completed); "
-            "target %(target)s; points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
-        args = {"value": _fmt(value, "1"), "target": target, "max": max_points, "points": points}
-        return points, text % args
-    elif indicator.computation == kind.ACTIVITIES_PER_TEACHER:
+        args, value_places = {}, "1"
+    elif computation == kind.ACTIVITIES_PER_TEACHER:
         # 校区联合教研: the bureau's target (2 cross-campus activities per teacher a year).
         target = indicator.target_value or Decimal(2)
-        value = (
-            Decimal(total.activity_participations) / total.teachers if total.teachers else None
-        )
+        value = Decimal(total.activity_participations) / total.teachers if total.teachers else None
         points = _ratio_points(max_points, value, target)
-        text = _(
-            "%(participations)s participations of %(teachers)s teachers in cross-campus activities "
-            "in the year = %(value)s per teacher; target %(target)s; "
-            "points = %(max)s × min(1, %(value)s / %(target)s) = %(points)s."
-        )
         args = {"participations": total.activity_participations, "teachers": total.teachers}
-        return points, text % {
-            **args,
-            "value": _fmt(value, "0.01"),
-            "target": target,
-            "max": max_points,
-            "points": points,
-        }
-    elif indicator.computation == kind.BALANCE_CV:
+        value_places = "0.01"
+    elif computation == kind.BALANCE_CV:
         # 优质均衡 rules: 差异系数 at most 0.50 (primary) / 0.45 (junior secondary).
         target = indicator.target_value or Decimal("0.50")
         ratios = [Decimal(d.pupils) / d.teachers for d in campuses if d.teachers and d.has_enrollment]
         if len(ratios) < 2:
-            return max_points, _("One campus only: nothing to balance; full points.")
+            return max_points, derivation_code("one_campus")
         mean = statistics.fmean(float(r) for r in ratios)
         cv = Decimal(str(statistics.pstdev(float(r) for r in ratios) / mean)) if mean else Decimal(0)
         value = cv
@@ -459,21 +493,17 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
             points = max_points
         else:
             points = _q(max_points * max(Decimal(0), 1 - (cv - target) / target))
-        text = _(
-            "Pupils per teacher on %(n)s campuses: coefficient of variation %(value)s; at most %(target)s "
-            "earns full points, falling to 0 at twice that; points = %(points)s."
-        )
-        args = {"n": len(ratios)}
-        return points, text % {**args, "value": _fmt(value, "0.001"), "target": target, "points": points}
+        args, value_places = {"n": len(ratios)}, "0.001"
     else:
-        return Decimal(0), _("Unknown computation: 0 points.")
-    return points, text % {
+        return Decimal(0), derivation_code("unknown")
+    return points, derivation_code(
+        computation,
         **args,
-        "value": _fmt(value),
-        "target": target,
-        "max": max_points,
-        "points": points,
-    }
+        value=_fmt(value, value_places),
+        target=target,
+        max=max_points,
+        points=points,
+    )
 
 
 def computed_cells(scheme: Scheme) -> list[dict]:

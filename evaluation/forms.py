@@ -1,6 +1,7 @@
 """Forms of the assessment app."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from groupschool import uploads
@@ -41,6 +42,13 @@ class SchemeForm(ScopedModelForm):
         )
 
 
+class IndicatorChoiceField(forms.ModelChoiceField):
+    """An indicator chosen by its code and name ("A1.1 组织建设"), never its code alone."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.name}"
+
+
 class CellConfirmForm(PortalForm):
     indicator = forms.IntegerField(widget=forms.HiddenInput)
     evaluatee = forms.IntegerField(widget=forms.HiddenInput)
@@ -53,9 +61,7 @@ class CellConfirmForm(PortalForm):
 
 
 class EvidenceForm(PortalForm):
-    indicator = forms.ModelChoiceField(
-        label=_("indicator"), queryset=Indicator.objects.none(), required=False
-    )
+    indicator = IndicatorChoiceField(label=_("indicator"), queryset=Indicator.objects.none(), required=False)
     file = forms.FileField(label=_("file"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -65,15 +71,16 @@ class EvidenceForm(PortalForm):
 
 
 class AppealForm(PortalForm):
-    indicator = forms.ModelChoiceField(label=_("indicator"), queryset=Indicator.objects.none())
+    indicator = IndicatorChoiceField(label=_("indicator"), queryset=Indicator.objects.none())
     reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("evidence file"), required=False)
 
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)
+        # The leaves, in the order of the breakdown (first-level indicator, then its own order).
         self.fields["indicator"].queryset = Indicator.objects.filter(
             scheme=scheme, children__isnull=True
-        ).order_by("order", "code")
+        ).order_by(F("parent__order").asc(nulls_first=True), "parent__code", "order", "code")
 
 
 class AppealDecisionForm(PortalForm):

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
 )
 
+from .compute import derivation_text
 from .models import (
     BAND_ORDER,
     CellReview,
@@ -37,12 +38,14 @@ from .models import (
 
 
 def scheme_list():
-    """Schemes with their indicator and evaluatee counts (one query)."""
+    """Schemes with their indicator and evaluatee counts and their latest published version, newest
+    year first (one query)."""
     return (
         Scheme.objects.select_related("group", "current_run")
         .annotate(
             n_indicators=Count("indicators", distinct=True),
             n_evaluatees=Count("evaluatees", distinct=True),
+            **published_version_annotations(),
         )
         .order_by("-year", "name", "pk")
     )
@@ -178,7 +181,7 @@ def run_cells(run: ComputationRun, **filters) -> list[Cell]:
                     indicator_id,
                     points,
                     result.evaluators_for(indicator_id),
-                    result.derivation_for(indicator_id),
+                    derivation_text(result.derivation_for(indicator_id)),
                 )
             )
     return cells
@@ -243,7 +246,7 @@ def evaluatee_breakdown(run: ComputationRun, evaluatee: Evaluatee) -> list[Break
             points=mine.get(indicator.pk),
             peer_average=averages.get(indicator.pk),
             evaluators=result.evaluators_for(indicator.pk) if result else 0,
-            derivation=result.derivation_for(indicator.pk) if result else "",
+            derivation=derivation_text(result.derivation_for(indicator.pk)) if result else "",
         )
         for indicator in leaf_indicators(run.scheme)
     ]
@@ -439,3 +442,88 @@ def school_ranking_summary(*, user, year: int, limit: int = 12, ends: int = 5) -
         for row in (*summary.rows, *summary.top, *summary.bottom):
             row.previous = earlier.get(row.evaluatee.school_id)
     return summary
+
+@dataclass
+class SchemeState:
+    """Where a scheme's results stand, for the pages that say what to do next (`code`):
+
+    draft · running (a computation is queued or running) · failed (the latest computation
+    failed) · not_computed · stale (scores changed after the last run) · computed (not
+    published) · published (the current results are the latest published version) · newer
+    (results computed since the latest published version)."""
+
+    code: str
+    current_run: ComputationRun | None
+    last_run: ComputationRun | None
+    snapshot: PublishedSnapshot | None
+
+    ALERTS = {
+        "draft": "alert-secondary",
+        "running": "alert-info",
+        "failed": "alert-danger",
+        "not_computed": "alert-warning",
+        "stale": "alert-warning",
+        "computed": "alert-primary",
+        "published": "alert-success",
+        "newer": "alert-primary",
+    }
+
+    @property
+    def alert(self) -> str:
+        return self.ALERTS[self.code]
+
+    @property
+    def next_version(self) -> int:
+        return self.snapshot.version + 1 if self.snapshot else 1
+
+
+def scheme_state(scheme: Scheme) -> SchemeState:
+    """The scheme's state (two queries: its latest run and its latest published version; the
+    current run comes with the scheme when it was selected with it)."""
+    current = scheme.current_run
+    last = (
+        scheme.runs.only("pk", "status", "progress", "created_at", "finished_at", "error", "scheme_id")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    snapshot = scheme.snapshots.select_related("published_by").order_by("-version").first()
+    in_progress = (ComputationRun.Status.QUEUED, ComputationRun.Status.RUNNING)
+    newest = last.status if last is not None and last.pk != scheme.current_run_id else None
+    if scheme.status == Scheme.Status.DRAFT:
+        code = "draft"
+    elif newest in in_progress:
+        code = "running"
+    elif newest == ComputationRun.Status.FAILED:
+        code = "failed"
+    elif current is None:
+        code = "not_computed"
+    elif scheme.results_stale:
+        code = "stale"
+    elif snapshot is None:
+        code = "computed"
+    elif snapshot.run_id == scheme.current_run_id:
+        code = "published"
+    else:
+        code = "newer"
+    return SchemeState(code=code, current_run=current, last_run=last, snapshot=snapshot)
+
+
+def published_version_annotations() -> dict:
+    """Per scheme: its latest published version and when (for the scheme list, in its query)."""
+    latest = PublishedSnapshot.objects.filter(scheme=OuterRef("pk")).order_by("-version")
+    return {
+        "published_version": Subquery(latest.values("version")[:1]),
+        "published_on": Subquery(latest.values("published_at")[:1]),
+    }
+
+
+def latest_published_ranking() -> Scheme | None:
+    """The newest year's published ranking of schools (the bureau's first question), with its
+    latest version as `published_version` / `published_on`."""
+    return (
+        Scheme.objects.filter(target_kind=TargetKind.SCHOOLS)
+        .filter(Exists(PublishedSnapshot.objects.filter(scheme=OuterRef("pk"))))
+        .annotate(**published_version_annotations())
+        .order_by("-year", "-published_on", "-pk")
+        .first()
+    )

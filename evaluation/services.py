@@ -318,6 +318,10 @@ def scheme_publish(*, user, scheme: Scheme, reason: str = "") -> PublishedSnapsh
     if not access.can_manage(user):
         raise PermissionDenied(_("Your role cannot publish results."))
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.status == Scheme.Status.OPEN:
+        raise ValidationError(
+            _("Scoring is still open: close the scheme first, or close and publish in one step.")
+        )
     if scheme.status not in (Scheme.Status.CLOSED, Scheme.Status.PUBLISHED):
         raise ValidationError(_("Close the scheme before publishing its results."))
     if scheme.current_run_id is None or scheme.results_stale:
@@ -341,6 +345,15 @@ def scheme_publish(*, user, scheme: Scheme, reason: str = "") -> PublishedSnapsh
     scheme.published_at = scheme.published_at or timezone.now()
     scheme.save(update_fields=["status", "published_at"])
     return snapshot
+
+
+@transaction.atomic
+def scheme_close_and_publish(*, user, scheme: Scheme, reason: str = "") -> PublishedSnapshot:
+    """Close scoring and publish the current results in one step: the two steps as on their
+    own (same checks, each recorded in the scheme's history); if publishing is refused, the
+    scheme stays open."""
+    scheme = scheme_transition(user=user, scheme=scheme, to_status=Scheme.Status.CLOSED)
+    return scheme_publish(user=user, scheme=scheme, reason=reason)
 
 
 # --- Evidence and appeals -------------------------------------------------------------------

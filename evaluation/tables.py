@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -36,18 +37,43 @@ class SchemeTable(tables.Table):
     target_kind = tables.Column()
     group = tables.Column(order_by=("group__name",))
     status = tables.Column()
-    n_evaluatees = tables.Column(verbose_name=_("evaluatees"))
-    n_indicators = tables.Column(verbose_name=_("indicators"))
-    last_computed = tables.Column(
-        verbose_name=_("last computed"), accessor="current_run__finished_at", orderable=False
-    )
+    n_evaluatees = tables.Column(verbose_name=_("number of evaluatees"))
+    n_indicators = tables.Column(verbose_name=_("number of indicators"))
+    results = tables.Column(verbose_name=_("results"), empty_values=(), orderable=False)
 
     class Meta:
         model = Scheme
-        fields = ("name", "year", "target_kind", "group", "status", "n_evaluatees", "n_indicators")
+        fields = ("name", "year", "target_kind", "group", "status", "results", "n_evaluatees", "n_indicators")
+        order_by = ("-year",)
+
+    def __init__(self, *args, can_read_unpublished: bool = False, **kwargs):
+        self.can_read_unpublished = can_read_unpublished
+        super().__init__(*args, **kwargs)
 
     def render_status(self, record, value):
         return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), value)
+
+    def render_results(self, record):
+        """The latest published version, linked (every role); for those who may read them, the
+        state of unpublished results."""
+        url = reverse("evaluation:results", args=[record.pk])
+        if record.published_version:
+            return format_html(
+                '<a class="badge text-bg-success text-decoration-none" href="{}?published=1">{}</a>',
+                url,
+                _("Published v%(v)s") % {"v": record.published_version},
+            )
+        if not self.can_read_unpublished or record.status == Scheme.Status.DRAFT:
+            return _("Not published")
+        if record.current_run_id is None:
+            return _("Not computed")
+        label = _("Out of date") if record.results_stale else _("Computed, not published")
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def value_results(self, record):
+        if record.published_version:
+            return _("Published v%(v)s") % {"v": record.published_version}
+        return _("Not published")
 
     def value_status(self, record):
         return record.get_status_display()

@@ -66,9 +66,17 @@ class SchemeListView(RoleRequiredMixin, PortalListView):
     export_name = "assessment-schemes"
     create_url_name = "evaluation:scheme_create"
     create_roles = access.MANAGER_ROLES
+    template_name = "evaluation/scheme_list.html"
 
     def get_queryset(self):
         return selectors.scheme_list()
+
+    def get_table_kwargs(self):
+        return {"can_read_unpublished": access.can_read_unpublished(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        # The bureau's first question: where is this year's ranking?
+        return super().get_context_data(**kwargs, ranking=selectors.latest_published_ranking())
 
 
 class SchemeCreateView(PortalCreateView):
@@ -111,14 +119,16 @@ class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
         context = super().get_context_data(**kwargs)
         user, scheme = self.request.user, self.object
         manager = access.can_manage(user)
+        state = selectors.scheme_state(scheme)
         context.update(
             status_badge=STATUS_BADGES.get(scheme.status, ""),
+            state=state,
             tree=selectors.indicator_tree(scheme),
             can_manage=manager,
             can_score=access.can_score(user) and scheme.status == Scheme.Status.OPEN,
             can_read_unpublished=access.can_read_unpublished(user),
             can_review=access.can_review_cells(user, scheme),
-            snapshot=selectors.latest_snapshot(scheme),
+            snapshot=state.snapshot,
             my_evaluatees=list(
                 selectors.scope_filter_evaluatees(user, scheme).select_related("peer_category")[:50]
             )
@@ -133,7 +143,6 @@ class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
         if manager:
             context.update(
                 evaluatee_count=scheme.evaluatees.count(),
-                last_run=selectors.last_run(scheme),
                 flagged=len(selectors.flagged_cells(scheme, unconfirmed_only=True)),
                 snapshots=list(scheme.snapshots.select_related("published_by")[:20]),
                 transitions=[
@@ -174,14 +183,15 @@ def scheme_compute(request, pk):
 
 @require_POST
 def scheme_publish(request, pk):
+    """Publish the current results; with `close=1`, close scoring first in the same step."""
     scheme = get_object_or_404(Scheme, pk=pk)
     _require(access.can_manage(request.user))
     form = PublishForm(request.POST)
     form.is_valid()
+    close = request.POST.get("close") == "1"
+    publish = services.scheme_close_and_publish if close else services.scheme_publish
     try:
-        snapshot = services.scheme_publish(
-            user=request.user, scheme=scheme, reason=form.cleaned_data.get("reason", "")
-        )
+        snapshot = publish(user=request.user, scheme=scheme, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -261,15 +271,18 @@ def score_grid(request, pk):
     )
 
 
-#: One cell of the score grid (static/js/evaluation_grid.js reads its data attributes).
+#: One cell of the score grid (static/js/evaluation_grid.js reads its data attributes): the
+#: input wide enough for "100.00", the saved mark beside it (not over it), the field's message
+#: under it (tied to the input by aria-describedby).
 _GRID_CELL = (
-    '<td class="p-1"><div class="input-group input-group-sm flex-nowrap">'
-    '<input type="text" inputmode="decimal" class="form-control grid-cell text-end" size="5" '
-    'aria-label="{} {}" data-row="{}" data-col="{}" data-indicator="{}" data-evaluatee="{}" data-max="{}" '
-    'data-version="{}" data-comment="{}" value="{}"{}>'
-    '<button type="button" class="btn btn-outline-secondary grid-more" tabindex="-1" '
+    '<td class="grid-td"><div class="grid-cell-box">'
+    '<input type="text" inputmode="decimal" class="form-control form-control-sm grid-cell" size="6" '
+    'autocomplete="off" aria-label="{} {}" aria-describedby="grid-e{}-{}" data-row="{}" data-col="{}" '
+    'data-indicator="{}" data-evaluatee="{}" data-max="{}" data-version="{}" data-comment="{}" value="{}"{}>'
+    '<span class="grid-mark" aria-hidden="true"></span>'
+    '<button type="button" class="btn btn-sm btn-outline-secondary grid-more" tabindex="-1" '
     'aria-label="{}"{}>…</button>'
-    '</div><div class="invalid-feedback small"></div></td>'
+    '</div><div class="grid-error" id="grid-e{}-{}"></div></td>'
 )
 
 
@@ -289,6 +302,8 @@ def _grid_cells(row: int, evaluatee, indicators, scores, editable: bool) -> str:
                 indicator.code,
                 row,
                 col,
+                row,
+                col,
                 indicator.pk,
                 evaluatee.pk,
                 number(indicator.max_points),
@@ -298,6 +313,8 @@ def _grid_cells(row: int, evaluatee, indicators, scores, editable: bool) -> str:
                 disabled,
                 more,
                 disabled,
+                row,
+                col,
             )
         )
     return mark_safe("".join(cells))
@@ -422,9 +439,13 @@ class ResultListView(RoleRequiredMixin, PortalListView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.scheme = get_object_or_404(Scheme, pk=kwargs["pk"])
-            self.published = request.GET.get("published") == "1" or not access.can_read_unpublished(
-                request.user
+            self.scheme = get_object_or_404(Scheme.objects.select_related("current_run"), pk=kwargs["pk"])
+            self.state = selectors.scheme_state(self.scheme)
+            # The current results, when they are the published ones, are shown as published.
+            self.published = (
+                request.GET.get("published") == "1"
+                or not access.can_read_unpublished(request.user)
+                or self.state.code == "published"
             )
             self.run = selectors.results_readable_run(request.user, self.scheme, published=self.published)
         return super().dispatch(request, *args, **kwargs)
@@ -451,16 +472,23 @@ class ResultListView(RoleRequiredMixin, PortalListView):
                 (f"i{indicator.pk}", IndicatorColumn(indicator.pk, verbose_name=indicator.code))
                 for indicator in indicators
             ],
+            "empty_text": _("No results to show: the box above says what comes next.")
+            if self.run is None
+            else _("No result matches the filter."),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        state = self.state
         context.update(
             scheme=self.scheme,
             run=self.run,
             published=self.published,
             can_read_unpublished=access.can_read_unpublished(self.request.user),
-            snapshot=selectors.latest_snapshot(self.scheme),
+            can_manage=access.can_manage(self.request.user),
+            snapshot=state.snapshot,
+            state=state,
+            publish_form=PublishForm(),
         )
         return context
 
@@ -477,7 +505,12 @@ def evaluatee_detail(request, pk):
         pk=pk,
     )
     scheme = evaluatee.scheme
-    published = request.GET.get("published") == "1" or not access.can_read_unpublished(request.user)
+    published = (
+        request.GET.get("published") == "1"
+        or not access.can_read_unpublished(request.user)
+        # The current results, when they are the published ones, are shown as published.
+        or selectors.scheme_state(scheme).code == "published"
+    )
     run = selectors.results_readable_run(request.user, scheme, published=published)
     context = {"evaluatee": evaluatee, "scheme": scheme, "run": run, "published": published}
     if run is not None:

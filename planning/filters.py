@@ -9,7 +9,6 @@ from campuses.models import Campus, EducationGroup
 from staff.models import StaffMember, Unit
 
 from .models import (
-    CLOSED_STATUSES,
     Document,
     ExpansionApplication,
     Experience,
@@ -52,10 +51,21 @@ def _units(request):
     return Unit.objects.filter(measures__isnull=False).distinct()
 
 
-def _overdue_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status": Status.OVERDUE}) | (
-        Q(**{f"{prefix}due_on__lt": local_today()}) & ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
-    )
+def filter_plan_status(queryset, value):
+    """Measures or sub-tasks by the status the pages show: overdue from the effective due date
+    (their own, else their phase's end), whatever the daily job has marked; the other statuses
+    without the overdue ones (an item the job marked overdue whose date moved on shows as in
+    progress or not started, from its progress)."""
+    today = local_today()
+    overdue = queryset.model.objects.overdue(today).values("pk")
+    if value == Status.OVERDUE:
+        return queryset.filter(pk__in=overdue)
+    condition = Q(status=value)
+    if value == Status.IN_PROGRESS:
+        condition |= Q(status=Status.OVERDUE, progress__gt=0)
+    elif value == Status.NOT_STARTED:
+        condition |= Q(status=Status.OVERDUE, progress=0)
+    return queryset.filter(condition).exclude(pk__in=overdue)
 
 
 class MeasureFilterSet(StyledFilterSet):
@@ -91,9 +101,7 @@ class MeasureFilterSet(StyledFilterSet):
         return queryset.filter(Q(campus=value) | Q(subtasks__campus=value)).distinct()
 
     def filter_status(self, queryset, name, value):
-        if value == Status.OVERDUE:
-            return queryset.filter(_overdue_q())
-        return queryset.filter(status=value)
+        return filter_plan_status(queryset, value)
 
 
 class SubTaskFilterSet(StyledFilterSet):
@@ -107,9 +115,7 @@ class SubTaskFilterSet(StyledFilterSet):
         fields = ["measure", "campus", "unit", "status"]
 
     def filter_status(self, queryset, name, value):
-        if value == Status.OVERDUE:
-            return queryset.filter(_overdue_q())
-        return queryset.filter(status=value)
+        return filter_plan_status(queryset, value)
 
 
 class ProgressReportFilterSet(StyledFilterSet):

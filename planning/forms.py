@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from campuses.models import Campus, School
 from groupschool.forms import PortalForm, ScopedModelForm
 from groupschool.roles import Role
+from groupschool.scoping import user_scope
 from staff.models import Unit
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     SubTask,
     SupervisionVisit,
 )
+from .permissions import is_campus_only
 
 
 class ProgressReportForm(PortalForm):
@@ -37,10 +39,33 @@ class ProgressReportForm(PortalForm):
 
 
 class SubTaskForm(ScopedModelForm):
+    """A sub-task under a measure. The campus choices are the user's (group leadership: its
+    group's campuses); a campus executive vice-principal's own campus is fixed and no unit is
+    offered. Without a due date, the sub-task is due when its measure is (its phase's end)."""
+
     class Meta:
         model = SubTask
         fields = ["measure", "title", "description", "campus", "unit", "owner", "start_on", "due_on"]
         widgets = {"start_on": forms.DateInput(), "due_on": forms.DateInput()}
+        help_texts = {
+            "due_on": _("Leave empty to take the measure's due date, or its phase's end."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["measure"].queryset = self.fields["measure"].queryset.order_by("order", "code")
+        scope = user_scope(user)
+        if not scope.everything:
+            self.fields["campus"].queryset = self.fields["campus"].queryset.filter(pk__in=scope.campus_ids)
+        if is_campus_only(user):
+            del self.fields["unit"]
+            campuses = self.fields["campus"].queryset
+            self.fields["campus"].required = True
+            self.fields["campus"].empty_label = None
+            if len(campuses) == 1:
+                self.fields["campus"].initial = campuses[0].pk
+                self.fields["campus"].disabled = True
+                self.fields["campus"].help_text = _("A sub-task you add is your campus's.")
 
     def clean(self):
         cleaned = super().clean()

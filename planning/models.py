@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,7 +28,8 @@ from groupschool.scoping import CampusScopedQuerySet, user_scope
 
 
 class Status(models.TextChoices):
-    """The status of a measure or sub-task. `overdue` is set by the daily job (tasks.py)."""
+    """The status of a measure or sub-task. `overdue` is set by the daily job (tasks.py); pages
+    do not rely on it: they compute overdue from the effective due date (see below)."""
 
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -39,6 +42,74 @@ class Status(models.TextChoices):
 CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+# The plan gives its measures no dates, only phases (section 四): an item without its own due
+# date is due when its phase ends. One rule, used by the pages, the daily job and the dashboard:
+#   measure:  Coalesce(due_on, phase.end_on)
+#   sub-task: Coalesce(due_on, measure.due_on, measure.phase.end_on)
+# An item is overdue when that date has passed (local day) and it is neither done nor cancelled.
+
+
+def measure_effective_due(prefix: str = "") -> Coalesce:
+    """The effective due date of a measure as a query expression (`prefix` reaches the measure
+    from another model, e.g. "measure__")."""
+    return Coalesce(f"{prefix}due_on", f"{prefix}phase__end_on", output_field=models.DateField())
+
+
+def subtask_effective_due() -> Coalesce:
+    """The effective due date of a sub-task: its own, else its measure's effective due date."""
+    return Coalesce("due_on", "measure__due_on", "measure__phase__end_on", output_field=models.DateField())
+
+
+class DueSource(models.TextChoices):
+    """Where an item's effective due date comes from."""
+
+    OWN = "own", _("own due date")
+    MEASURE = "measure", _("measure's due date")
+    PHASE = "phase", _("phase end")
+
+
+class PlanItemMixin:
+    """Effective due date and overdue, shared by measures and sub-tasks. A queryset annotated
+    with `with_effective_due()` answers without a query; otherwise the phase (and measure) are read."""
+
+    def _annotated_due(self):
+        return self.__dict__.get("effective_due_on", ...)
+
+    @property
+    def effective_due(self) -> datetime.date | None:
+        annotated = self._annotated_due()
+        if annotated is not ...:
+            return annotated
+        return self.due_on or self._inherited_due()
+
+    @property
+    def due_source(self) -> str | None:
+        if self.due_on is not None:
+            return DueSource.OWN
+        if self.effective_due is None:
+            return None
+        return self._inherited_source()
+
+    @property
+    def due_source_label(self) -> str:
+        """ "" for an item's own date, else where its date comes from ("phase end")."""
+        source = self.due_source
+        return "" if source in (None, DueSource.OWN) else str(DueSource(source).label)
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Past its effective due date (local day) and neither done nor cancelled."""
+        due = self.effective_due
+        return due is not None and due < today and self.status not in CLOSED_STATUSES
+
+    def shown_status(self, today: datetime.date) -> str:
+        """The status to show: overdue from the dates, whatever the job has marked yet."""
+        if self.is_overdue(today):
+            return Status.OVERDUE
+        if self.status == Status.OVERDUE:
+            return Status.IN_PROGRESS if self.progress else Status.NOT_STARTED
+        return self.status
 
 
 class Phase(models.Model):
@@ -103,6 +174,18 @@ class Milestone(models.Model):
 
 
 class MeasureQuerySet(models.QuerySet):
+    def with_effective_due(self):
+        """Annotate `effective_due_on`: the measure's due date, else its phase's end."""
+        return self.annotate(effective_due_on=measure_effective_due())
+
+    def overdue(self, today: datetime.date):
+        """Past their effective due date and neither done nor cancelled."""
+        return (
+            self.annotate(_due_for_overdue=measure_effective_due())
+            .filter(_due_for_overdue__lt=today)
+            .exclude(status__in=CLOSED_STATUSES)
+        )
+
     def with_people(self):
         """Phase, campus, leaders and units in a fixed number of queries."""
         return self.select_related("phase", "campus").prefetch_related(
@@ -125,12 +208,13 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(pk__in=Measure.objects.filter(condition).values("pk"))
 
 
-class Measure(models.Model):
+class Measure(PlanItemMixin, models.Model):
     """工作举措 of section 三, with its responsible leaders (责任领导) and units (责任单位) in the
-    order the plan lists them."""
+    order the plan lists them. `order` is the plan's order (三(一)1, 三(一)2, 三(二)1...): lists
+    sort on it, never on the code (Chinese numerals do not sort as strings)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. 三(一)1"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("The plan's order."))
     section = models.CharField(_("section"), max_length=100, help_text=_("e.g. （一）健全集团管理机制"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("full text"))
@@ -167,7 +251,12 @@ class Measure(models.Model):
     start_on = models.DateField(_("starts on"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=PERCENT,
+        help_text=_("The average of its sub-tasks' progress; without sub-tasks, its latest report."),
+    )
     history = HistoricalRecords()
 
     objects = MeasureQuerySet.as_manager()
@@ -189,6 +278,12 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def _inherited_due(self):
+        return self.phase.end_on if self.phase_id else None
+
+    def _inherited_source(self) -> str:
+        return DueSource.PHASE
 
     @property
     def leader_names(self) -> list[str]:
@@ -250,8 +345,20 @@ class SubTaskQuerySet(CampusScopedQuerySet):
             condition |= Q(unit__school__group_id__in=scope.group_ids)
         return self.filter(condition)
 
+    def with_effective_due(self):
+        """Annotate `effective_due_on`: its own due date, else its measure's effective one."""
+        return self.annotate(effective_due_on=subtask_effective_due())
 
-class SubTask(models.Model):
+    def overdue(self, today: datetime.date):
+        """Past their effective due date and neither done nor cancelled."""
+        return (
+            self.annotate(_due_for_overdue=subtask_effective_due())
+            .filter(_due_for_overdue__lt=today)
+            .exclude(status__in=CLOSED_STATUSES)
+        )
+
+
+class SubTask(PlanItemMixin, models.Model):
     """A part of a measure assigned to one campus or one unit (a decision may create one)."""
 
     measure = models.ForeignKey(
@@ -330,6 +437,12 @@ class SubTask(models.Model):
     @property
     def assignee(self):
         return self.campus or self.unit
+
+    def _inherited_due(self):
+        return self.measure.effective_due
+
+    def _inherited_source(self) -> str:
+        return DueSource.MEASURE if self.measure.due_on is not None else DueSource.PHASE
 
 
 def report_upload_to(instance, filename: str) -> str:
@@ -592,7 +705,16 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
-    message = models.CharField(_("message"), max_length=300)
+    days = models.PositiveIntegerField(
+        _("days"), null=True, blank=True, help_text=_("Days left before the due date, or days overdue.")
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    message = models.CharField(
+        _("message"),
+        max_length=300,
+        blank=True,
+        help_text=_("As first written; pages render the text in the reader's language from the fields."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed = models.BooleanField(_("e-mailed"), default=False)
@@ -609,7 +731,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text()
 
     def get_absolute_url(self) -> str:
         if self.rectification_id:
@@ -621,6 +743,55 @@ class Notification(models.Model):
         if self.measure_id:
             return reverse("planning:measure_detail", args=[self.measure_id])
         return reverse("planning:timeline")
+
+    @property
+    def item(self):
+        """What the notification is about (select_related the four links to read it without a
+        query per row)."""
+        if self.rectification_id:
+            return self.rectification
+        if self.document_id:
+            return self.document
+        if self.subtask_id:
+            return self.subtask
+        return self.measure
+
+    def item_label(self) -> str:
+        item = self.item
+        if item is None:
+            return ""
+        if self.rectification_id:
+            return gettext("Rectification: %(title)s") % {"title": item}
+        return str(item)
+
+    def text(self) -> str:
+        """The reminder in the active language, written from its kind, item, days and due date
+        (so a Chinese reader never sees the English of the day it was made). Rows without those
+        fields fall back to the stored message."""
+        if self.days is None or self.due_on is None or self.item is None:
+            return self.message
+        values = {"days": self.days, "item": self.item_label(), "due": self.due_on.isoformat()}
+        if self.kind == self.Kind.OVERDUE:
+            return (
+                ngettext(
+                    "Overdue by %(days)d day: %(item)s (due %(due)s).",
+                    "Overdue by %(days)d days: %(item)s (due %(due)s).",
+                    self.days,
+                )
+                % values
+            )
+        if self.kind == self.Kind.DUE_SOON:
+            if self.days == 0:
+                return gettext("Due today: %(item)s (due %(due)s).") % values
+            return (
+                ngettext(
+                    "Due in %(days)d day: %(item)s (due %(due)s).",
+                    "Due in %(days)d days: %(item)s (due %(due)s).",
+                    self.days,
+                )
+                % values
+            )
+        return self.message
 
 
 class ReminderRun(models.Model):

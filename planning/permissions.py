@@ -2,7 +2,8 @@
 
 Everyone with a portal role reads the whole plan. Bureau roles edit everything; group leadership
 edits the plan of its group and reports on its measures; a campus executive vice-principal
-reports only on the sub-tasks assigned to their campus (SubTask.objects.reportable_by).
+reports only on the sub-tasks assigned to their campus (SubTask.objects.reportable_by) and adds
+sub-tasks for their own campus under any measure.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ PLAN_READER_ROLES = tuple(Role.values)
 
 #: Roles that change the plan: measures, sub-tasks, documents, meetings and decisions.
 PLAN_EDITOR_ROLES = (Role.ADMINISTRATOR, Role.BUREAU, Role.EVALUATOR, Role.PERSONNEL, Role.GROUP_LEADERSHIP)
+
+#: Roles that add sub-tasks under a measure: the plan's editors (to any campus in their scope or
+#: to a unit) and a campus executive vice-principal (for their own campus only).
+SUBTASK_CREATOR_ROLES = (*PLAN_EDITOR_ROLES, Role.CAMPUS_VP)
 
 #: Roles that approve documents or return them for another version: the bureau.
 DOCUMENT_APPROVER_ROLES = (Role.ADMINISTRATOR, Role.BUREAU)
@@ -30,6 +35,17 @@ def can_edit_plan(user) -> bool:
 
 def can_approve_documents(user) -> bool:
     return user_scope(user).has_role(*DOCUMENT_APPROVER_ROLES)
+
+
+def can_create_subtask(user) -> bool:
+    """The role check; which campus a vice-principal may choose is the service's (their own)."""
+    return user_scope(user).has_role(*SUBTASK_CREATOR_ROLES)
+
+
+def is_campus_only(user) -> bool:
+    """A campus executive vice-principal with no other plan-editing role: acts for their campus."""
+    scope = user_scope(user)
+    return scope.has_role(Role.CAMPUS_VP) and not scope.everything and not can_edit_plan(user)
 
 
 def can_report_on_measure(user, measure) -> bool:

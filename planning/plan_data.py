@@ -3,7 +3,8 @@
 Appended to `groupschool.plan_data.SECTION_LOADERS`, so `manage.py load_plan_data` (and `make run`)
 loads it after the campuses, units and people it refers to. Records are found by natural key
 (phase and document codes, measure codes, milestone names) and created only when missing: a second
-load neither fails nor duplicates, and never overwrites what the bureau changed since.
+load neither fails nor duplicates, and never overwrites what the bureau changed since (a measure
+loaded before the fixture named its phase gets it, if nobody has set one).
 """
 
 from __future__ import annotations
@@ -19,6 +20,22 @@ MEASURES_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan_measures.json"
 
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
+
+
+def _fill_plan_fields(measure, row: dict, phases: dict, counts: dict) -> None:
+    """A measure loaded before the fixture named its phase (or its order) gets them now; a
+    phase or order someone has set is kept (only empty fields are filled)."""
+    changed = []
+    phase = phases.get(row.get("phase"))
+    if measure.phase_id is None and phase is not None:
+        measure.phase = phase
+        changed.append("phase")
+    if measure.order == 0 and row.get("order"):
+        measure.order = row["order"]
+        changed.append("order")
+    if changed:
+        measure.save(update_fields=changed)  # through save(): the change keeps its history
+        counts["measures completed from the plan"] += 1
 
 
 def plan_measures_read(path: Path = MEASURES_FILE) -> dict:
@@ -75,6 +92,7 @@ def plan_measures_load(data: dict, counts: dict, *, path: Path = MEASURES_FILE) 
         measures[row["code"]] = measure
         counts["measures"] += created
         if not created:
+            _fill_plan_fields(measure, row, phases, counts)
             continue
         for order, name in enumerate(row["leaders"], start=1):
             person = StaffMember.objects.filter(name=name, home_campus__isnull=True, staff_number="").first()

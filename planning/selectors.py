@@ -28,20 +28,30 @@ from .models import (
     Status,
     SubTask,
 )
-from .services import is_overdue
 
 
 def measure_list() -> QuerySet[Measure]:
-    """Every measure with its phase, campus, leaders, units and sub-tasks (the plan is read by all)."""
-    return Measure.objects.with_people().prefetch_related(
-        Prefetch(
-            "subtasks", queryset=SubTask.objects.select_related("campus", "unit").order_by("due_on", "pk")
+    """Every measure in the plan's order with its phase, campus, leaders, units, effective due
+    date and sub-tasks (the plan is read by all)."""
+    return (
+        Measure.objects.with_people()
+        .with_effective_due()
+        .prefetch_related(
+            Prefetch(
+                "subtasks",
+                queryset=SubTask.objects.with_effective_due()
+                .select_related("campus", "unit", "measure")
+                .order_by("effective_due_on", "pk"),
+            )
         )
+        .order_by("order", "code")
     )
 
 
 def item_overdue(item, today: datetime.date) -> bool:
-    return item.status == Status.OVERDUE or is_overdue(due_on=item.due_on, status=item.status, today=today)
+    """Past its effective due date and not finished: from the dates, not from the status the
+    daily job sets (the job follows the same rule)."""
+    return item.is_overdue(today)
 
 
 def _span(phases: list[Phase]) -> tuple[datetime.date | None, datetime.date | None]:
@@ -75,18 +85,23 @@ def timeline_data(
     rows = []
     for measure in measures:
         fallback_start = measure.phase.start_on if measure.phase else plan_start
-        fallback_end = measure.phase.end_on if measure.phase else plan_end
+        fallback_end = measure.effective_due or plan_end
         start = measure.start_on or fallback_start
-        end = measure.due_on or fallback_end
+        end = fallback_end
         rows.append(
             {
                 "kind": "measure",
                 "label": f"{measure.code} {measure.title}",
+                "code": measure.code,
+                "title": measure.title,
+                "phase": measure.phase.name if measure.phase else "",
                 "start": start.isoformat() if start else None,
                 "end": end.isoformat() if end else None,
+                "due": measure.effective_due.isoformat() if measure.effective_due else None,
+                "due_source": measure.due_source_label,
                 "undated": measure.due_on is None,
-                "status": measure.status,
-                "status_label": str(measure.get_status_display()),
+                "status": measure.shown_status(today),
+                "status_label": str(Status(measure.shown_status(today)).label),
                 "progress": measure.progress,
                 "overdue": item_overdue(measure, today),
                 "people": "、".join(measure.leader_names) + " — " + "、".join(measure.unit_names),
@@ -94,17 +109,24 @@ def timeline_data(
             }
         )
         for subtask in measure.subtasks.all():
-            start = subtask.start_on or subtask.due_on or measure.start_on or fallback_start
-            end = subtask.due_on or measure.due_on or fallback_end
+            end = subtask.effective_due or fallback_end
+            start = subtask.start_on or measure.start_on or fallback_start or end
+            if start and end and start > end:
+                start = end
             rows.append(
                 {
                     "kind": "subtask",
                     "label": f"  └ {subtask.title}",
+                    "code": measure.code,
+                    "title": subtask.title,
+                    "phase": measure.phase.name if measure.phase else "",
                     "start": start.isoformat() if start else None,
                     "end": end.isoformat() if end else None,
+                    "due": subtask.effective_due.isoformat() if subtask.effective_due else None,
+                    "due_source": subtask.due_source_label,
                     "undated": subtask.due_on is None,
-                    "status": subtask.status,
-                    "status_label": str(subtask.get_status_display()),
+                    "status": subtask.shown_status(today),
+                    "status_label": str(Status(subtask.shown_status(today)).label),
                     "progress": subtask.progress,
                     "overdue": item_overdue(subtask, today),
                     "people": str(subtask.assignee or ""),
@@ -118,8 +140,13 @@ def timeline_data(
             {
                 "kind": "document",
                 "label": str(_("Document: %(title)s") % {"title": document.title}),
+                "code": "",
+                "title": str(_("Document: %(title)s") % {"title": document.title}),
+                "phase": document.phase.name if document.phase else "",
                 "start": start.isoformat() if start else None,
                 "end": end.isoformat() if end else None,
+                "due": end.isoformat() if end else None,
+                "due_source": "",
                 "undated": False,
                 "status": "done" if document.status == Document.DocStatus.APPROVED else "not_started",
                 "status_label": str(document.get_status_display()),
@@ -136,8 +163,13 @@ def timeline_data(
             {
                 "kind": "rectification",
                 "label": str(_("Rectification: %(title)s") % {"title": rectification}),
+                "code": "",
+                "title": str(_("Rectification: %(title)s") % {"title": rectification}),
+                "phase": "",
                 "start": rectification.visit.visited_on.isoformat(),
                 "end": rectification.due_on.isoformat(),
+                "due": rectification.due_on.isoformat(),
+                "due_source": "",
                 "undated": False,
                 "status": Status.OVERDUE if overdue else Status.NOT_STARTED,
                 "status_label": str(rectification.get_status_display()),
@@ -173,13 +205,15 @@ def timeline_data(
 
 def my_work(*, user, today: datetime.date) -> dict:
     """What the signed-in person answers for: measures they lead or their unit owns, sub-tasks
-    of their campus, of their unit or in their charge — due soonest first, undated last."""
+    of their campus, of their unit or in their charge — due soonest first (effective due date:
+    an undated item is due when its phase ends), undated last."""
     member = getattr(user, "staff_member", None)
     measures = list(
         Measure.objects.led_by_user(user)
         .exclude(status=Status.CANCELLED)
         .with_people()
-        .order_by("due_on", "order")
+        .with_effective_due()
+        .order_by("effective_due_on", "order")
     )
     condition = Q(pk__in=SubTask.objects.reportable_by(user).values("pk"))
     if member is not None:
@@ -189,15 +223,16 @@ def my_work(*, user, today: datetime.date) -> dict:
     if user_scope(user).everything and member is None:
         # A bureau account not linked to a staff record answers for nothing in particular:
         # show it what is overdue or due soon anywhere.
-        condition = Q(due_on__lte=today + datetime.timedelta(days=30))
+        condition = Q(effective_due_on__lte=today + datetime.timedelta(days=30))
     subtasks = list(
-        SubTask.objects.filter(condition)
+        SubTask.objects.with_effective_due()
+        .filter(condition)
         .exclude(status__in=CLOSED_STATUSES)
-        .select_related("measure", "campus", "unit", "owner")
-        .order_by("due_on", "pk")
+        .select_related("measure__phase", "campus", "unit", "owner")
+        .order_by("effective_due_on", "measure__order", "pk")
     )
-    subtasks.sort(key=lambda s: (s.due_on is None, s.due_on or today))
-    measures.sort(key=lambda m: (m.due_on is None, m.due_on or today, m.order))
+    subtasks.sort(key=lambda s: (s.effective_due is None, s.effective_due or today))
+    measures.sort(key=lambda m: (m.effective_due is None, m.effective_due or today, m.order))
     reportable = set(
         SubTask.objects.reportable_by(user)
         .filter(pk__in=[s.pk for s in subtasks])
@@ -209,17 +244,31 @@ def my_work(*, user, today: datetime.date) -> dict:
     }
 
 
+def campus_subtasks_of_measure(*, user, measure: Measure) -> list[SubTask]:
+    """The open sub-tasks of a measure the user may report on (a vice-principal: their campus's)."""
+    return list(
+        SubTask.objects.reportable_by(user)
+        .filter(measure=measure)
+        .exclude(status__in=CLOSED_STATUSES)
+        .with_effective_due()
+        .select_related("measure", "campus", "unit")
+        .order_by("effective_due_on", "pk")
+    )
+
+
 def phase_status(*, phase: Phase, today: datetime.date) -> dict:
     """A phase's one-page status: its measures, its documents, its sub-tasks due in the phase,
     its milestones, with the overdue ones counted."""
     measures = list(measure_list().filter(Q(phase=phase) | Q(phase__isnull=True)))
+    phase_end = phase.end_on
     documents = list(
         Document.objects.filter(phase=phase).select_related("approved_at_meeting", "campus", "measure")
     )
     subtasks = list(
-        SubTask.objects.filter(due_on__range=(phase.start_on, phase.end_on)).select_related(
-            "measure", "campus", "unit"
-        )
+        SubTask.objects.with_effective_due()
+        .filter(effective_due_on__range=(phase.start_on, phase_end))
+        .select_related("measure", "campus", "unit")
+        .order_by("effective_due_on", "measure__order", "pk")
     )
     milestones = list(
         Milestone.objects.filter(Q(phase=phase) | Q(date__range=(phase.start_on, phase.end_on)))

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +50,7 @@ from .permissions import (
     can_apply_for_expansion,
     can_approve_documents,
     can_close_rectification,
+    can_create_subtask,
     can_decide_applications,
     can_edit_experience,
     can_edit_plan,
@@ -69,13 +70,13 @@ def local_today(now: datetime.datetime | None = None) -> datetime.date:
 
 
 def is_overdue(*, due_on: datetime.date | None, status: str, today: datetime.date) -> bool:
-    """Past its due date and neither done nor cancelled."""
+    """Past its (effective) due date and neither done nor cancelled."""
     return due_on is not None and due_on < today and status not in CLOSED_STATUSES
 
 
 def status_for(*, progress: int, due_on: datetime.date | None, current: str, today: datetime.date) -> str:
-    """The status an item's progress and due date give it. Cancelled stays cancelled; 100 % is
-    done; a passed due date is overdue; some progress is in progress; else not started."""
+    """The status an item's progress and effective due date give it. Cancelled stays cancelled;
+    100 % is done; a passed due date is overdue; some progress is in progress; else not started."""
     if current == Status.CANCELLED:
         return Status.CANCELLED
     if progress >= 100:
@@ -87,16 +88,54 @@ def status_for(*, progress: int, due_on: datetime.date | None, current: str, tod
     return Status.NOT_STARTED
 
 
+def item_status_refresh(item: Measure | SubTask, *, today: datetime.date) -> str:
+    """The status of an item from its progress and effective due date (not saved)."""
+    return status_for(progress=item.progress, due_on=item.effective_due, current=item.status, today=today)
+
+
+def rolled_up_progress(measure: Measure) -> int | None:
+    """The average progress of a measure's sub-tasks that are not cancelled, rounded down (so
+    that 100 % means every sub-task is done); None for a measure without such sub-tasks."""
+    values = list(measure.subtasks.exclude(status=Status.CANCELLED).values_list("progress", flat=True))
+    if not values:
+        return None
+    return sum(values) // len(values)
+
+
+def measure_progress_rollup(*, measure: Measure, today: datetime.date | None = None) -> Measure:
+    """Store a measure's progress: its sub-tasks' average when it has any (the measure is done
+    when they all are), else its own latest report; then its status. Called whenever a
+    sub-task's progress changes, so that every page (the dashboard too) reads Measure.progress."""
+    today = today or local_today()
+    progress = rolled_up_progress(measure)
+    if progress is None:
+        latest = (
+            ProgressReport.objects.filter(measure=measure, subtask__isnull=True)
+            .order_by("-reported_at", "-pk")
+            .first()
+        )
+        progress = latest.percent if latest else measure.progress
+    before = (measure.progress, measure.status)
+    measure.progress = progress
+    measure.status = item_status_refresh(measure, today=today)
+    if (measure.progress, measure.status) != before:  # no empty entries in its history
+        measure.full_clean()
+        measure.save(update_fields=["progress", "status"])
+    return measure
+
+
 def _refresh_progress(item: Measure | SubTask, *, today: datetime.date) -> None:
-    """Set progress from the item's latest report and recompute the status."""
-    reports = ProgressReport.objects.filter(measure=item) if isinstance(item, Measure) else item.reports
+    """Set progress from the item's latest report and recompute the status; a sub-task's
+    measure rolls up."""
     if isinstance(item, Measure):
-        reports = reports.filter(subtask__isnull=True)
-    latest = reports.order_by("-reported_at", "-pk").first()
+        measure_progress_rollup(measure=item, today=today)
+        return
+    latest = item.reports.order_by("-reported_at", "-pk").first()
     item.progress = latest.percent if latest else 0
-    item.status = status_for(progress=item.progress, due_on=item.due_on, current=item.status, today=today)
+    item.status = item_status_refresh(item, today=today)
     item.full_clean()
     item.save(update_fields=["progress", "status"])
+    measure_progress_rollup(measure=item.measure, today=today)
 
 
 # --- Progress reports ------------------------------------------------------------------------
@@ -162,9 +201,17 @@ def subtask_create(
     description: str = "",
     decision: Decision | None = None,
 ) -> SubTask:
-    """Break a measure into a sub-task assigned to one campus or one unit."""
-    if not can_edit_plan(user):
+    """Break a measure into a sub-task assigned to one campus or one unit. The plan's editors
+    assign it to any campus in their scope (group leadership: its group's) or to a unit; a
+    campus executive vice-principal adds sub-tasks for their own campus only. The measure's
+    progress rolls up again (a new sub-task starts at 0 %)."""
+    if not can_create_subtask(user):
         raise PermissionDenied(_("Your role cannot change the plan."))
+    if not can_edit_plan(user):
+        if unit is not None or campus is None:
+            raise ValidationError({"campus": _("Assign the sub-task to your campus.")})
+        if campus.pk not in user_scope(user).campus_ids:
+            raise PermissionDenied(_("You can only add sub-tasks for your own campus."))
     if campus is not None and not user_scope(user).covers_campus(campus.pk):
         raise ValidationError({"campus": _("Choose a campus within your scope.")})
     subtask = SubTask(
@@ -178,9 +225,11 @@ def subtask_create(
         description=description,
         decision=decision,
     )
-    subtask.status = status_for(progress=0, due_on=due_on, current=subtask.status, today=local_today())
+    today = local_today()
+    subtask.status = item_status_refresh(subtask, today=today)
     subtask.full_clean()
     subtask.save()
+    measure_progress_rollup(measure=measure, today=today)
     return subtask
 
 
@@ -189,12 +238,13 @@ def item_set_cancelled(*, user, item: Measure | SubTask, cancelled: bool) -> Mea
     """Cancel an item, or take it up again (its status follows from progress and due date)."""
     if not can_edit_plan(user):
         raise PermissionDenied(_("Your role cannot change the plan."))
+    today = local_today()
     item.status = Status.CANCELLED if cancelled else Status.NOT_STARTED
     if not cancelled:
-        item.status = status_for(
-            progress=item.progress, due_on=item.due_on, current=item.status, today=local_today()
-        )
+        item.status = item_status_refresh(item, today=today)
     item.save(update_fields=["status"])
+    if isinstance(item, SubTask):
+        measure_progress_rollup(measure=item.measure, today=today)
     return item
 
 
@@ -361,12 +411,17 @@ def reminder_recipients(item: Measure | SubTask | Document | Rectification) -> s
 
 
 def _open_items(today: datetime.date, horizon: int):
-    """Measures, sub-tasks and documents with a due date, not closed, due before the horizon."""
+    """Measures, sub-tasks and documents not closed and due (effective due date: a measure or
+    sub-task without its own date is due when its phase ends) before the horizon."""
     last = today + datetime.timedelta(days=horizon)
     open_status = ~Q(status__in=CLOSED_STATUSES)
-    yield from Measure.objects.filter(open_status, due_on__isnull=False, due_on__lte=last)
-    yield from SubTask.objects.filter(open_status, due_on__isnull=False, due_on__lte=last).select_related(
-        "measure"
+    yield from Measure.objects.with_effective_due().filter(
+        open_status, effective_due_on__isnull=False, effective_due_on__lte=last
+    )
+    yield from (
+        SubTask.objects.with_effective_due()
+        .filter(open_status, effective_due_on__isnull=False, effective_due_on__lte=last)
+        .select_related("measure")
     )
     yield from Document.objects.exclude(status=Document.DocStatus.APPROVED).filter(
         due_on__isnull=False, due_on__lte=last
@@ -375,25 +430,12 @@ def _open_items(today: datetime.date, horizon: int):
     yield from Rectification.objects.open().filter(due_on__lte=last).select_related("owner", "visit")
 
 
+def _due(item) -> datetime.date:
+    return item.effective_due if isinstance(item, Measure | SubTask) else item.due_on
+
+
 def _item_key(item) -> str:
     return f"{item._meta.model_name}:{item.pk}"
-
-
-def _message(item, kind: str, days: int) -> str:
-    name = str(item)
-    if isinstance(item, Rectification):
-        name = _t("Rectification: %(item)s") % {"item": name}
-    if kind == Notification.Kind.OVERDUE:
-        return _t("Overdue by %(days)d days: %(item)s (due %(due)s).") % {
-            "days": days,
-            "item": name,
-            "due": item.due_on.isoformat(),
-        }
-    return _t("Due in %(days)d days: %(item)s (due %(due)s).") % {
-        "days": days,
-        "item": name,
-        "due": item.due_on.isoformat(),
-    }
 
 
 def reminders_run(
@@ -414,15 +456,20 @@ def reminders_run(
     marked = 0
     with transaction.atomic():
         for model in (Measure, SubTask):
-            for item in model.objects.filter(due_on__lt=today).exclude(
-                status__in=[*CLOSED_STATUSES, Status.OVERDUE]
-            ):
+            # The same rule as the pages (PlanItemMixin.is_overdue): past the effective due date.
+            for item in model.objects.overdue(today).exclude(status=Status.OVERDUE):
                 item.status = Status.OVERDUE
                 item.save(update_fields=["status"])
                 marked += 1
+            # An item marked overdue whose date has since moved on is overdue no more.
+            overdue_ids = model.objects.overdue(today).values("pk")
+            for item in model.objects.filter(status=Status.OVERDUE).exclude(pk__in=overdue_ids):
+                item.status = item_status_refresh(item, today=today)
+                item.save(update_fields=["status"])
     created: list[Notification] = []
     for item in _open_items(today, max(days_before, default=0)):
-        delta = (item.due_on - today).days
+        due = _due(item)
+        delta = (due - today).days
         key = _item_key(item)
         if delta >= 0:
             if delta not in days_before:
@@ -446,8 +493,10 @@ def reminders_run(
                 subtask=item if isinstance(item, SubTask) else None,
                 document=item if isinstance(item, Document) else None,
                 rectification=item if isinstance(item, Rectification) else None,
-                message=_message(item, kind, days)[:300],
+                days=days,
+                due_on=due,
             )
+            notification.message = _message_in_default_language(notification)
             try:
                 with transaction.atomic():
                     notification.save()
@@ -462,16 +511,26 @@ def reminders_run(
     return {"marked_overdue": marked, "notifications": len(created), "emailed": emailed}
 
 
+def _message_in_default_language(notification: Notification) -> str:
+    """The text as first written, kept for the admin and as a fallback: in the site's language
+    whatever language the job runs in (pages render Notification.text() in the reader's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return notification.text()[:300]
+
+
 def _email(notifications: list[Notification]) -> int:
-    """One e-mail per notification to recipients with an address, through Django's mail settings."""
+    """One e-mail per notification to recipients with an address, through Django's mail
+    settings, in the site's language (the portal is Chinese; accounts keep no language)."""
     sent = []
     for notification in notifications:
         address = notification.recipient.email
         if not address:
             continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _t("Work plan reminder"), notification.text()
         send_mail(
-            subject=_t("Work plan reminder"),
-            message=notification.message,
+            subject=subject,
+            message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[address],
             fail_silently=True,

@@ -17,7 +17,7 @@ from .models import (
     SubTask,
     SupervisionVisit,
 )
-from .services import is_overdue, local_today
+from .services import local_today
 
 STATUS_BADGES = {
     Status.NOT_STARTED: "text-bg-secondary",
@@ -40,51 +40,97 @@ def status_badge(record) -> str:
 
 
 def _overdue(record) -> bool:
-    """Past its due date and still open (a document: not approved yet)."""
+    """Past its (effective) due date and still open (a document: not approved yet)."""
     if isinstance(record, Document):
         return (
             record.status != Document.DocStatus.APPROVED
             and record.due_on is not None
             and record.due_on < local_today()
         )
-    return is_overdue(due_on=record.due_on, status=record.status, today=local_today())
+    return record.is_overdue(local_today())
 
 
 class StatusColumn(tables.Column):
-    """A status as a coloured badge on the page, as its label in exports; an item past its due
-    date shows as overdue even before the daily job has marked it."""
+    """A status as a coloured badge on the page, as its label in exports; an item past its
+    (effective) due date shows as overdue even before the daily job has marked it, and an item
+    the job marked overdue whose date has moved on shows its status from its progress."""
 
     def render(self, value, record):
-        if not _overdue(record):
-            return status_badge(record)
         if isinstance(record, Document):
+            if not _overdue(record):
+                return status_badge(record)
             return format_html(
                 '{} <span class="badge text-bg-danger">{}</span>', status_badge(record), Status.OVERDUE.label
             )
-        return format_html('<span class="badge text-bg-danger">{}</span>', Status.OVERDUE.label)
+        shown = Status(record.shown_status(local_today()))
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGES.get(shown, "text-bg-secondary"), shown.label
+        )
 
     def value(self, value, record):
-        if not _overdue(record):
-            return str(record.get_status_display())
         if isinstance(record, Document):
+            if not _overdue(record):
+                return str(record.get_status_display())
             return f"{record.get_status_display()} · {Status.OVERDUE.label}"
-        return str(Status.OVERDUE.label)
+        return str(Status(record.shown_status(local_today())).label)
+
+
+class EffectiveDueColumn(tables.Column):
+    """The effective due date: the item's own, else its measure's or its phase's end, saying
+    so ("2024-08-31 (phase end)")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("due on"))
+        kwargs.setdefault("accessor", "effective_due_on")
+        kwargs.setdefault("order_by", ("effective_due_on",))
+        super().__init__(**kwargs)
+
+    def render(self, value, record):
+        source = record.due_source_label
+        if not source:
+            return f"{value:%Y-%m-%d}"
+        return format_html(
+            '{} <span class="small text-body-secondary">({})</span>', f"{value:%Y-%m-%d}", source
+        )
+
+    def value(self, value, record):
+        if value is None:
+            return ""
+        source = record.due_source_label
+        return f"{value:%Y-%m-%d}" + (f" ({source})" if source else "")
+
+
+class ProgressColumn(tables.Column):
+    """Progress as "60 %" (a number in exports), under a short heading."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Progress"))
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return f"{value}\u00a0%"
+
+    def value(self, value):
+        return value
 
 
 class MeasureTable(tables.Table):
-    code = tables.Column(linkify=("planning:measure_detail", {"pk": tables.A("pk")}))
+    code = tables.Column(
+        linkify=("planning:measure_detail", {"pk": tables.A("pk")}), order_by=("order", "code")
+    )
     title = tables.Column()
-    phase = tables.Column(order_by=("phase__order",))
+    phase = tables.Column(order_by=("phase__order", "order"))
     leaders = tables.Column(verbose_name=_("responsible leaders"), empty_values=(), orderable=False)
     units = tables.Column(verbose_name=_("responsible units"), empty_values=(), orderable=False)
     campus = tables.Column()
-    due_on = tables.DateColumn(format="Y-m-d")
+    due_on = EffectiveDueColumn()
     status = StatusColumn()
-    progress = tables.Column()
+    progress = ProgressColumn()
 
     class Meta:
         model = Measure
         fields = ("code", "title", "phase", "leaders", "units", "campus", "due_on", "status", "progress")
+        # The plan's order (三(一)1, 三(一)2, 三(二)1...), not the codes' string order.
         order_by = ("code",)
 
     def render_leaders(self, record):
@@ -99,13 +145,13 @@ class MeasureTable(tables.Table):
 
 class SubTaskTable(tables.Table):
     title = tables.Column(linkify=lambda record: record.get_absolute_url())
-    measure = tables.Column(order_by=("measure__order",), accessor="measure__code")
+    measure = tables.Column(order_by=("measure__order", "pk"), accessor="measure__code")
     campus = tables.Column()
     unit = tables.Column()
     owner = tables.Column()
-    due_on = tables.DateColumn(format="Y-m-d")
+    due_on = EffectiveDueColumn()
     status = StatusColumn()
-    progress = tables.Column()
+    progress = ProgressColumn()
 
     class Meta:
         model = SubTask
@@ -177,13 +223,25 @@ class MeetingTable(tables.Table):
 class NotificationTable(tables.Table):
     day = tables.DateColumn(format="Y-m-d")
     kind = tables.Column()
-    message = tables.Column(linkify=lambda record: record.get_absolute_url())
+    # Written in the reader's language from the notification's kind, item, days and due date.
+    message = tables.Column(
+        verbose_name=_("message"),
+        linkify=lambda record: record.get_absolute_url(),
+        orderable=False,
+        empty_values=(),
+    )
     read_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("read at"))
 
     class Meta:
         model = Notification
         fields = ("day", "kind", "message", "read_at")
         row_attrs = {"class": lambda record: "" if record.read_at else "fw-semibold"}
+
+    def render_message(self, record):
+        return record.text()
+
+    def value_message(self, record):
+        return record.text()
 
 
 # --- Supervision, expansion, typical experiences ----------------------------------------------

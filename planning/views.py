@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from campuses.models import Campus
 from groupschool.generic import (
     PortalCreateView,
     PortalDetailView,
@@ -88,8 +89,10 @@ from .permissions import (
     EXPANSION_READER_ROLES,
     PLAN_EDITOR_ROLES,
     PLAN_READER_ROLES,
+    SUBTASK_CREATOR_ROLES,
     can_approve_documents,
     can_close_rectification,
+    can_create_subtask,
     can_decide_applications,
     can_edit_experience,
     can_edit_plan,
@@ -98,6 +101,7 @@ from .permissions import (
     can_read_plan,
     can_report_on_measure,
     can_run_supervision,
+    is_campus_only,
 )
 from .tables import (
     DocumentTable,
@@ -143,6 +147,11 @@ def editable_campus_records(model, user):
     if scope.everything:
         return queryset
     return queryset.filter(Q(campus__isnull=True) | Q(campus_id__in=scope.campus_ids))
+
+
+def own_campus_names(user) -> str:
+    """The names of the campuses a vice-principal acts for, for the page to say so."""
+    return "、".join(Campus.objects.filter(pk__in=user_scope(user).campus_ids).values_list("name", flat=True))
 
 
 # --- Timeline, my work, phase report ---------------------------------------------------------
@@ -200,12 +209,19 @@ class TimelineView(PlanReaderMixin, TemplateView):
             "undated": str(_("No dates set: drawn across its phase or the whole plan")),
             "progress": str(_("Progress")),
         }
+        # Chart or list: asked for, or left to the screen (list below the md breakpoint).
+        view = self.request.GET.get("view")
+        view = view if view in ("chart", "list") else ""
+        others = self.request.GET.copy()
+        others.pop("view", None)
         context.update(
             filter=filterset,
             chart=data,
             overdue_rows=[row for row in data["rows"] if row["overdue"]],
             row_count=len(data["rows"]),
             today=today,
+            view=view,
+            view_query=others.urlencode(),
         )
         return context
 
@@ -218,6 +234,7 @@ class MyWorkView(PlanReaderMixin, TemplateView):
         today = services.local_today()
         user = self.request.user
         work = selectors.my_work(user=user, today=today)
+        campus_only = is_campus_only(user)
         context.update(
             today=today,
             measures=[(m, overdue, can_report_on_measure(user, m)) for m, overdue in work["measures"]],
@@ -227,6 +244,12 @@ class MyWorkView(PlanReaderMixin, TemplateView):
                 for r, overdue in selectors.my_rectifications(user=user, today=today)
             ],
             unread=Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            campus_only=campus_only,
+            own_campuses=own_campus_names(user) if campus_only else "",
+            can_add_subtask=can_create_subtask(user),
+            plan_measures=Measure.objects.order_by("order", "code").only("pk", "code", "title")
+            if can_create_subtask(user)
+            else (),
         )
         return context
 
@@ -249,6 +272,9 @@ class PhaseReportView(PlanReaderMixin, DetailView):
 
 
 class MeasureListView(PlanReaderMixin, PortalListView):
+    """The plan's measures in the plan's order, with their phase, effective due date (their own
+    or their phase's end), status (overdue from the dates) and progress (rolled up)."""
+
     model = Measure
     table_class = MeasureTable
     filterset_class = MeasureFilterSet
@@ -256,6 +282,9 @@ class MeasureListView(PlanReaderMixin, PortalListView):
     prefetch = MEASURE_PEOPLE
     title = _("Work plan measures")
     export_name = "measures"
+
+    def get_queryset(self):
+        return super().get_queryset().with_effective_due().order_by("order", "code")
 
 
 class MeasureDetailView(PlanReaderMixin, DetailView):
@@ -265,18 +294,27 @@ class MeasureDetailView(PlanReaderMixin, DetailView):
     template_name = "planning/measure_detail.html"
 
     def get_queryset(self):
-        return Measure.objects.with_people()
+        return Measure.objects.with_people().with_effective_due()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, measure = self.request.user, self.object
         today = services.local_today()
-        subtasks = list(measure.subtasks.select_related("campus", "unit", "owner", "decision__meeting"))
+        subtasks = list(
+            measure.subtasks.with_effective_due()
+            .select_related("measure", "campus", "unit", "owner", "decision__meeting")
+            .order_by("effective_due_on", "pk")
+        )
         reportable = set(
             SubTask.objects.reportable_by(user).filter(measure=measure).values_list("pk", flat=True)
         )
+        campus_only = is_campus_only(user)
         context.update(
             today=today,
+            campus_only=campus_only,
+            can_add_subtask=can_create_subtask(user),
+            own_campuses=own_campus_names(user) if campus_only else "",
+            rolled_up=any(s.status != Status.CANCELLED for s in subtasks),
             overdue=selectors.item_overdue(measure, today),
             status_badge=status_badge(measure),
             subtasks=[(s, selectors.item_overdue(s, today), s.pk in reportable) for s in subtasks],
@@ -302,15 +340,10 @@ class MeasureUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         measure = form.save(commit=False)
-        measure.status = services.status_for(
-            progress=measure.progress,
-            due_on=measure.due_on,
-            current=measure.status,
-            today=services.local_today(),
-        )
         measure.full_clean()
         measure.save()
-        return measure
+        # The due date or phase may have changed: the status follows the effective due date.
+        return services.measure_progress_rollup(measure=measure)
 
     def get_success_url(self):
         return reverse("planning:measure_detail", args=[self.object.pk])
@@ -341,8 +374,28 @@ class ReportCreateView(PlanReaderMixin, FormView):
             self.subtask = None
             self.measure = get_object_or_404(Measure, pk=kwargs["pk"])
             if not can_report_on_measure(request.user, self.measure):
+                if is_campus_only(request.user):
+                    # A vice-principal reports on their campus's part of the measure: straight to
+                    # it when there is one, else a choice of them, or a new one.
+                    return self.campus_part(request)
                 raise PermissionDenied(_("Your role cannot report on a whole measure; report on a sub-task."))
         return super().dispatch(request, *args, **kwargs)
+
+    def campus_part(self, request):
+        subtasks = selectors.campus_subtasks_of_measure(user=request.user, measure=self.measure)
+        if len(subtasks) == 1:
+            return redirect("planning:subtask_report", subtask_pk=subtasks[0].pk)
+        today = services.local_today()
+        return render(
+            request,
+            "planning/report_choose.html",
+            {
+                "measure": self.measure,
+                "subtasks": [(s, s.is_overdue(today)) for s in subtasks],
+                "own_campuses": own_campus_names(request.user),
+                "can_add_subtask": can_create_subtask(request.user),
+            },
+        )
 
     def get_initial(self):
         target = self.subtask or self.measure
@@ -350,8 +403,21 @@ class ReportCreateView(PlanReaderMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(measure=self.measure, subtask=self.subtask, target=self.subtask or self.measure)
+        context.update(
+            measure=self.measure,
+            subtask=self.subtask,
+            target=self.subtask or self.measure,
+            rolled_up=self.subtask is None
+            and self.measure.subtasks.exclude(status=Status.CANCELLED).exists(),
+            back_url=self.back_url(),
+        )
         return context
+
+    def back_url(self) -> str:
+        """Back to where the report was asked from: 我的工作, or the measure."""
+        if self.request.GET.get("from") == "my_work" or self.request.POST.get("from") == "my_work":
+            return reverse("planning:my_work")
+        return reverse("planning:measure_detail", args=[self.measure.pk])
 
     def form_valid(self, form):
         upload = form.cleaned_data.get("attachment")
@@ -372,7 +438,7 @@ class ReportCreateView(PlanReaderMixin, FormView):
                 form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Progress report filed."))
-        return HttpResponseRedirect(reverse("planning:measure_detail", args=[self.measure.pk]))
+        return HttpResponseRedirect(self.back_url())
 
 
 class ProgressReportListView(PlanReaderMixin, PortalListView):
@@ -397,16 +463,23 @@ class SubTaskListView(PlanReaderMixin, PortalListView):
     title = _("Sub-tasks")
     export_name = "subtasks"
     create_url_name = "planning:subtask_create"
-    create_roles = PLAN_EDITOR_ROLES
+    create_roles = SUBTASK_CREATOR_ROLES
 
     def get_queryset(self):
-        return SubTask.objects.select_related("measure", "campus", "unit", "owner")
+        return (
+            SubTask.objects.with_effective_due()
+            .select_related("measure", "campus", "unit", "owner")
+            .order_by("measure__order", "effective_due_on", "pk")
+        )
 
 
 class SubTaskCreateView(PortalCreateView):
+    """A sub-task under a measure: the plan's editors assign it to a campus in their scope or a
+    unit; a campus executive vice-principal adds one for their own campus (the form fixes it)."""
+
     model = SubTask
     form_class = SubTaskForm
-    allowed_roles = PLAN_EDITOR_ROLES
+    allowed_roles = SUBTASK_CREATOR_ROLES
     title = _("New sub-task")
     success_message = _("Sub-task saved.")
 
@@ -421,7 +494,7 @@ class SubTaskCreateView(PortalCreateView):
             title=data["title"],
             description=data["description"],
             campus=data["campus"],
-            unit=data["unit"],
+            unit=data.get("unit"),
             owner=data["owner"],
             start_on=data["start_on"],
             due_on=data["due_on"],
@@ -667,7 +740,9 @@ class NotificationListView(PlanReaderMixin, PortalListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user)
+        return Notification.objects.filter(recipient=self.request.user).select_related(
+            "measure", "subtask", "document", "rectification"
+        )
 
 
 @require_POST

@@ -1,6 +1,9 @@
 /* Score grid: each cell saves on its own (POST, JSON answer), keyboard-friendly.
-   Optimistic concurrency: the cell sends the version it showed; a 409 answer carries the
-   newer value, which replaces the cell's. No inline script (CSP). */
+   Enter saves the cell (on every row, the last one too) and goes down; Tab saves through the
+   change event and goes right; F2 opens the comment and evidence dialog. A cell's saves go out
+   one after the other, each with the version the previous answer gave, so a quick second edit
+   is never refused as stale. Optimistic concurrency: the cell sends the version it showed; a
+   409 answer carries the newer value, which replaces the cell's. No inline script (CSP). */
 (function () {
   "use strict";
 
@@ -16,20 +19,25 @@
   var modalElement = document.getElementById("cell-modal");
   var modal = window.bootstrap ? new window.bootstrap.Modal(modalElement) : null;
   var modalCell = null;
+  var queues = new WeakMap();
 
   function feedback(input, message, ok) {
-    var box = input.closest("td").querySelector(".invalid-feedback");
+    var td = input.closest("td");
+    var box = td.querySelector(".grid-error");
+    var mark = td.querySelector(".grid-mark");
     input.classList.toggle("is-invalid", !ok);
-    input.classList.toggle("is-valid", ok);
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    td.classList.toggle("grid-saved", ok);
+    mark.textContent = ok ? "\u2713" : "";
     box.textContent = ok ? "" : message;
     status.textContent = message;
   }
 
-  function save(input, extra) {
+  function send(input, points, extra) {
     var body = new FormData();
     body.append("indicator", input.dataset.indicator);
     body.append("evaluatee", input.dataset.evaluatee);
-    body.append("points", input.value.trim());
+    body.append("points", points);
     body.append("version", input.dataset.version || "0");
     if (extra) {
       Object.keys(extra).forEach(function (key) {
@@ -59,7 +67,9 @@
           input.dataset.version = data.version;
           input.dataset.saved = data.points;
           input.dataset.comment = data.comment || "";
-          input.value = data.points;
+          if (input.value.trim() === points) {
+            input.value = data.points;
+          }
           feedback(input, texts.saved, true);
           return true;
         }
@@ -81,6 +91,27 @@
       });
   }
 
+  /* Queue a save of the cell's value (or of its comment and evidence): saves of one cell wait
+     for the one before. Nothing is sent when the value is the one saved or already on its way. */
+  function save(input, extra) {
+    var points = input.value.trim();
+    if (!extra && (points === input.dataset.saved || points === input.dataset.pending)) {
+      return Promise.resolve(true);
+    }
+    input.dataset.pending = points;
+    var previous = queues.get(input) || Promise.resolve(true);
+    var next = previous.then(function () {
+      return send(input, points, extra);
+    }).then(function (ok) {
+      if (input.dataset.pending === points) {
+        delete input.dataset.pending;
+      }
+      return ok;
+    });
+    queues.set(input, next);
+    return next;
+  }
+
   var cells = Array.prototype.slice.call(grid.querySelectorAll(".grid-cell"));
   cells.forEach(function (input) {
     input.dataset.saved = input.value;
@@ -95,12 +126,25 @@
     if (next) {
       next.focus();
       next.select();
+      return true;
     }
+    return false;
+  }
+
+  function openDialog(input) {
+    if (!modal) {
+      return;
+    }
+    modalCell = input;
+    document.getElementById("cell-comment").value = modalCell.dataset.comment || "";
+    document.getElementById("cell-evidence").value = "";
+    document.getElementById("cell-error").textContent = "";
+    modal.show();
   }
 
   grid.addEventListener("change", function (event) {
     var input = event.target;
-    if (input.classList.contains("grid-cell") && input.value.trim() !== input.dataset.saved) {
+    if (input.classList.contains("grid-cell")) {
       save(input);
     }
   });
@@ -112,7 +156,14 @@
     }
     var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
     var atEnd = input.selectionStart === input.value.length;
-    if (event.key === "Enter" || event.key === "ArrowDown") {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      // Save here, whatever comes next: on the last row there is no next cell to blur to.
+      save(input);
+      if (!move(input, 1, 0)) {
+        input.select();
+      }
+    } else if (event.key === "ArrowDown") {
       event.preventDefault();
       move(input, 1, 0);
     } else if (event.key === "ArrowUp") {
@@ -124,20 +175,26 @@
       move(input, 0, 1);
     } else if (event.key === "Escape") {
       input.value = input.dataset.saved;
+    } else if (event.key === "F2") {
+      event.preventDefault();
+      openDialog(input);
     }
   });
 
   grid.addEventListener("click", function (event) {
     var button = event.target.closest(".grid-more");
-    if (!button || !modal) {
-      return;
+    if (button) {
+      openDialog(button.closest("td").querySelector(".grid-cell"));
     }
-    modalCell = button.closest("td").querySelector(".grid-cell");
-    document.getElementById("cell-comment").value = modalCell.dataset.comment || "";
-    document.getElementById("cell-evidence").value = "";
-    document.getElementById("cell-error").textContent = "";
-    modal.show();
   });
+
+  if (modalElement) {
+    modalElement.addEventListener("hidden.bs.modal", function () {
+      if (modalCell) {
+        modalCell.focus();
+      }
+    });
+  }
 
   document.getElementById("cell-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -24,11 +24,28 @@
     if (!source || !element || typeof window.echarts === "undefined") {
       return;
     }
+    if (element.offsetWidth === 0) {
+      // Hidden (the list is shown on a narrow screen): draw when it shows, e.g. on rotation.
+      var later = function () {
+        if (element.offsetWidth > 0) {
+          window.removeEventListener("resize", later);
+          draw(source, element);
+        }
+      };
+      window.addEventListener("resize", later);
+      return;
+    }
+    draw(source, element);
+  }
+
+  function draw(source, element) {
     var data = JSON.parse(source.textContent);
     var labels = data.labels || {};
     var rows = data.rows.filter(function (row) { return row.start && row.end; });
     element.style.height = Math.max(260, rows.length * 34 + 120) + "px";
     var chart = window.echarts.init(element);
+    // Labels take at most 280 px, and less on a narrow screen so that the bars keep room.
+    var labelWidth = Math.min(280, Math.round(element.offsetWidth * 0.4));
 
     var items = rows.map(function (row, index) {
       var colour = row.overdue ? COLORS.overdue : (COLORS[row.status] || COLORS.not_started);
@@ -105,7 +122,7 @@
 
     chart.setOption({
       animation: false,
-      grid: { left: 300, right: 40, top: 50, bottom: 40 },
+      grid: { left: labelWidth + 20, right: 40, top: 50, bottom: 40 },
       tooltip: {
         formatter: function (params) {
           if (!params.data || !params.data.row) {
@@ -136,7 +153,7 @@
         data: rows.map(function (row) { return row.label; }),
         axisTick: { show: false },
         axisLabel: {
-          width: 280,
+          width: labelWidth,
           overflow: "truncate",
           color: function (value, index) { return rows[index] && rows[index].overdue ? "#dc3545" : "#212529"; }
         }

@@ -38,11 +38,13 @@ def test_vp_taojiang_reports_and_bureau_sees_it_on_the_timeline(portal, page):
     log_in(page, portal, "vp-taojiang")
     page.goto(portal + reverse("planning:my_work"))
     # Links and buttons found by address, whatever the interface language.
-    page.locator(f"a[href='{reverse('planning:subtask_report', args=[task.pk])}']").click()
+    page.locator(f"a[href^='{reverse('planning:subtask_report', args=[task.pk])}']").click()
     page.fill("#id_percent", "60")
     page.fill("#id_text", "已明确桃江校区执行副校长人选")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('planning:measure_detail', args=[task.measure_id])}")
+    # Back to 我的工作, where the next sub-task waits; the report is on the measure's page.
+    page.wait_for_url(f"**{reverse('planning:my_work')}")
+    page.goto(portal + reverse("planning:measure_detail", args=[task.measure_id]))
     assert "已明确桃江校区执行副校长人选" in page.locator("main").inner_text()
 
     page.context.clear_cookies()

@@ -103,11 +103,14 @@ def test_export_stays_formula_escaped(scheme, supervisor, client_as):
     assert "=HYPERLINK(&quot;http://x&quot;)</a>" in html
 
 
-def test_empty_ranking_has_no_rows(scheme, client_as):
+def test_empty_ranking_has_no_result_rows_and_points_to_the_next_step(scheme, client_as):
     response = client_as("bureau").get(results_url(scheme))
     assert response.status_code == 200
-    header, rows = table_cells(response.content.decode())
-    assert header[:3] == ["名次", "编码", "名称"] and rows == []
+    page = response.content.decode()
+    header, rows = table_cells(page)
+    # One row spanning the table: no results, and the state box above says what to do.
+    assert header[:3] == ["名次", "编码", "名称"] and len(rows) == 1 and len(rows[0]) == 1
+    assert 'data-state="not_computed"' in page
 
 
 def test_table_template_extends_the_configured_base(settings):

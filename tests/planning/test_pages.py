@@ -55,7 +55,8 @@ def test_my_work_of_a_leader_lists_their_measures(client, measure, django_user_m
     client.force_login(user)
     response = client.get(reverse("planning:my_work"))
     codes = [m.code for m, _overdue, _can in response.context["measures"]]
-    assert codes == ["三(一)1", "三(一)2", "三(二)2", "三(三)1"]
+    # Due soonest first: by their phases' ends (建章立制, 精准推进, then 总结推广).
+    assert codes == ["三(一)1", "三(一)2", "三(三)1", "三(二)2"]
 
 
 def test_phase_report_is_printable_on_one_page(client_as, plan):
@@ -64,7 +65,9 @@ def test_phase_report_is_printable_on_one_page(client_as, plan):
     content = response.content.decode()
     assert response.status_code == 200
     assert "2023年9月前" in content and "集团办学章程" in content and "龙翔校区开办" in content
-    assert response.context["overdue_count"] == 6  # the six required documents are still drafts
+    # The six required documents are still drafts, and the phase's two measures (三(一)1, 三(一)2)
+    # were due when it ended.
+    assert response.context["overdue_count"] == 8
     assert "<script>" not in content
 
 

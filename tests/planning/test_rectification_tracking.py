@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from campuses.models import EducationGroup
 from planning import services
-from planning.models import Document, Notification
+from planning.models import Document, Measure, Notification
 
 from .factories import RectificationFactory, SupervisionVisitFactory
 
@@ -125,6 +125,7 @@ def test_timeline_and_my_work_queries_do_not_grow_with_rectifications(
 @pytest.fixture
 def reminder_item(plan, campuses, supervisor, vp_taojiang):
     Document.objects.update(due_on=None)  # the plan's documents (overdue since 2023) out of the way
+    Measure.objects.update(phase=None)  # and its measures, due when their phases ended (2023-24)
     visit = SupervisionVisitFactory(campus=campuses["taojiang"], created_by=supervisor)
     return RectificationFactory(visit=visit, owner=vp_taojiang, due_on=DUE)
 
@@ -139,7 +140,7 @@ def test_rectification_due_dates_join_the_reminder_job(reminder_item, vp_taojian
     assert (note.recipient, note.kind, note.rectification) == (vp_taojiang, "due_soon", reminder_item)
     assert note.item_key == f"rectification:{reminder_item.pk}"
     assert note.get_absolute_url() == reminder_item.get_absolute_url()
-    assert "Rectification" in note.message
+    assert "Rectification" in note.text()
 
 
 def test_rectification_reminders_are_never_twice_for_the_same_day(reminder_item):
@@ -162,6 +163,7 @@ def test_closed_rectifications_are_not_reminded(reminder_item, vp_taojiang):
 
 def test_group_wide_rectification_reminds_its_owner(plan, supervisor, principal):
     Document.objects.update(due_on=None)
+    Measure.objects.update(phase=None)
     visit = SupervisionVisitFactory(group=EducationGroup.objects.get(code="longshi"), created_by=supervisor)
     RectificationFactory(visit=visit, campus=None, owner=principal, due_on=DUE)
     run(DUE - datetime.timedelta(days=1))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from planning import services
-from planning.models import Document, Notification, ReminderRun
+from planning.models import Document, Measure, Notification, ReminderRun
 from planning.tasks import planning_reminders_task
 
 from .factories import SubTaskFactory
@@ -19,8 +19,10 @@ DUE = datetime.date(2030, 6, 30)
 
 @pytest.fixture
 def documents_undated(plan):
-    """Take the plan's required documents (overdue since 2023) out of the way."""
+    """Take the plan's required documents (overdue since 2023) and measures (due when their
+    phases ended, 2023-24) out of the way."""
     Document.objects.update(due_on=None)
+    Measure.objects.update(phase=None)
 
 
 @pytest.fixture

@@ -44,10 +44,16 @@ def test_vp_cannot_report_on_another_campus_subtask_by_url(client_as, subtasks, 
     assert not ProgressReport.objects.exists()
 
 
-def test_vp_cannot_report_on_a_whole_measure(client_as, measure):
+def test_vp_reporting_on_a_whole_measure_is_offered_their_campus_part(client_as, measure):
+    """Not a 403 dead end: without a sub-task of their campus, the page offers to add one; no
+    report on the whole measure is filed, whatever is posted."""
     client = client_as("vp-longxiang")
-    assert client.get(measure_url(measure)).status_code == 403
-    assert client.post(measure_url(measure), {"percent": 50, "text": "越权"}).status_code == 403
+    response = client.get(measure_url(measure))
+    assert response.status_code == 200
+    assert response.templates[0].name == "planning/report_choose.html"
+    assert f"{reverse('planning:subtask_create')}?measure={measure.pk}" in response.content.decode()
+    client.post(measure_url(measure), {"percent": 50, "text": "越权"})
+    assert not ProgressReport.objects.exists()
 
 
 @pytest.mark.parametrize("username", ["bureau", "supervisor", "personnel", "admin", "principal"])

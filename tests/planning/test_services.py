@@ -37,7 +37,8 @@ def test_latest_report_sets_progress_even_when_lower(bureau, measure):
     services.progress_report_file(user=bureau, measure=measure, text="返工", percent=30)
     measure.refresh_from_db()
     assert measure.progress == 30
-    assert measure.status == Status.IN_PROGRESS
+    # Its phase (建章立制) ended on 2023-09-30: still open, it is overdue.
+    assert measure.status == Status.OVERDUE
 
 
 def test_full_progress_marks_the_measure_done(bureau, measure):
@@ -46,7 +47,7 @@ def test_full_progress_marks_the_measure_done(bureau, measure):
     assert (measure.progress, measure.status) == (100, Status.DONE)
 
 
-def test_subtask_report_sets_the_subtask_not_the_measure(vp_taojiang, subtasks, measure):
+def test_subtask_report_sets_the_subtask_and_rolls_up_to_the_measure(vp_taojiang, subtasks, measure):
     report = services.progress_report_file(
         user=vp_taojiang, subtask=subtasks["taojiang"], text="已落实", percent=80
     )
@@ -54,7 +55,7 @@ def test_subtask_report_sets_the_subtask_not_the_measure(vp_taojiang, subtasks, 
     measure.refresh_from_db()
     assert report.measure == measure and report.author == vp_taojiang
     assert subtasks["taojiang"].progress == 80 and subtasks["taojiang"].status == Status.IN_PROGRESS
-    assert measure.progress == 0
+    assert measure.progress == 20  # (80 + 0 + 0 + 0) / 4 sub-tasks
 
 
 def test_vp_cannot_report_on_another_campus_subtask(vp_taojiang, subtasks):
@@ -112,9 +113,17 @@ def test_subtask_must_go_to_a_campus_or_a_unit(bureau, measure, campuses):
         services.subtask_create(user=bureau, measure=measure, title="无主")
 
 
-def test_vp_cannot_create_subtasks(vp_hongqi, measure, campuses):
+def test_vp_creates_subtasks_only_for_their_own_campus(vp_hongqi, measure, campuses):
+    task = services.subtask_create(
+        user=vp_hongqi, measure=measure, title="红旗校区", campus=campuses["hongqi"]
+    )
+    assert task.campus == campuses["hongqi"] and task.history.count() == 1
     with pytest.raises(PermissionDenied):
-        services.subtask_create(user=vp_hongqi, measure=measure, title="x", campus=campuses["hongqi"])
+        services.subtask_create(user=vp_hongqi, measure=measure, title="x", campus=campuses["taojiang"])
+    with pytest.raises(ValidationError):
+        services.subtask_create(
+            user=vp_hongqi, measure=measure, title="x", unit=Unit.objects.get(name="龙师附小")
+        )
 
 
 def test_document_goes_draft_review_approved_with_its_meeting(bureau, principal, plan):

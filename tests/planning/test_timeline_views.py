@@ -46,6 +46,7 @@ def test_everyone_with_a_role_sees_the_whole_plan(client_as, plan, username):
 
 
 def test_overdue_items_are_flagged_red(client_as, subtasks, measure):
+    Measure.objects.update(due_on=datetime.date(2030, 12, 31))  # the measures are not due yet
     SubTaskFactory(
         measure=measure, campus=subtasks["hongqi"].campus, title="逾期任务", due_on=datetime.date(2020, 1, 1)
     )
@@ -62,10 +63,28 @@ def test_required_documents_not_approved_by_the_end_of_their_phase_are_overdue(c
     assert all(row["overdue"] and row["end"] == "2023-09-30" for row in rows)
 
 
-def test_undated_measures_span_the_plan(client_as, plan):
-    rows = [row for row in chart(client_as("bureau").get(URL))["rows"] if row["kind"] == "measure"]
+def test_undated_measures_span_their_phase_and_are_due_at_its_end(client_as, plan):
+    from planning.models import Phase
+
+    Measure.objects.filter(code="三(三)2").update(phase=None)
+    rows = {
+        row["code"]: row for row in chart(client_as("bureau").get(URL))["rows"] if row["kind"] == "measure"
+    }
     assert len(rows) == 6
-    assert all(row["undated"] and row["start"] == "2023-03-01" and row["end"] == "2024-12-31" for row in rows)
+    research = Phase.objects.get(name="调研评估")
+    row = rows["三(二)1"]
+    assert row["undated"] and (row["start"], row["end"], row["due"]) == (
+        research.start_on.isoformat(),
+        research.end_on.isoformat(),
+        research.end_on.isoformat(),
+    )
+    assert row["phase"] == "调研评估" and row["due_source"] == "phase end"
+    # A measure of no phase spans the whole plan, and has no due date.
+    assert (rows["三(三)2"]["start"], rows["三(三)2"]["end"], rows["三(三)2"]["due"]) == (
+        "2023-03-01",
+        "2024-12-31",
+        None,
+    )
 
 
 def test_filter_by_leader(client_as, plan):
@@ -86,6 +105,8 @@ def test_filter_by_campus_keeps_measures_with_subtasks_there(client_as, subtasks
 
 
 def test_filter_by_status_overdue(client_as, plan):
+    # The others are not due yet (undated, they would be due when their phases ended).
+    Measure.objects.exclude(code="三(二)1").update(due_on=datetime.date(2099, 1, 1))
     Measure.objects.filter(code="三(二)1").update(
         due_on=datetime.date(2024, 5, 31), status=Status.IN_PROGRESS
     )
@@ -98,9 +119,11 @@ def test_filter_by_phase_keeps_measures_of_every_phase(client_as, plan):
 
     phase = Phase.objects.get(name="调研评估")
     MeasureFactory(code="测试-其他阶段", phase=Phase.objects.get(name="建章立制"))
+    MeasureFactory(code="测试-无阶段", title="全程举措", phase=None)
     response = client_as("bureau").get(URL, {"phase": phase.pk})
     assert "测试-其他阶段" not in " ".join(labels(response))
-    assert len(labels(response)) == 6
+    # The phase's own measure, and a measure of no phase (it runs through all of them).
+    assert labels(response) == ["三(二)1 建立集团化办学考核制度", "测试-无阶段 全程举措"]
 
 
 @pytest.mark.parametrize("count", [3, 30])
