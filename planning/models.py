@@ -57,9 +57,15 @@ def measure_effective_due(prefix: str = "") -> Coalesce:
     return Coalesce(f"{prefix}due_on", f"{prefix}phase__end_on", output_field=models.DateField())
 
 
-def subtask_effective_due() -> Coalesce:
-    """The effective due date of a sub-task: its own, else its measure's effective due date."""
-    return Coalesce("due_on", "measure__due_on", "measure__phase__end_on", output_field=models.DateField())
+def subtask_effective_due(prefix: str = "") -> Coalesce:
+    """The effective due date of a sub-task: its own, else its measure's effective due date
+    (`prefix` reaches the sub-task from another model, e.g. "subtasks__")."""
+    return Coalesce(
+        f"{prefix}due_on",
+        f"{prefix}measure__due_on",
+        f"{prefix}measure__phase__end_on",
+        output_field=models.DateField(),
+    )
 
 
 class DueSource(models.TextChoices):

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +26,8 @@ from .models import (
     Rectification,
     Status,
     SubTask,
+    measure_effective_due,
+    subtask_effective_due,
 )
 
 
@@ -332,17 +333,8 @@ def my_rectifications(*, user, today: datetime.date) -> list[tuple[Rectification
 
 
 # --- The home dashboard's plan figures (groupschool.dashboard) ---------------------------------
-# An item's effective due date is its own, else its phase's end (a sub-task's: its measure's);
-# an item is overdue when marked so by the daily job, or past its effective due date and not
-# finished. Both are computed by the database, never row by row.
-
-
-def _measure_due():
-    return Coalesce("due_on", "phase__end_on")
-
-
-def _subtask_due(prefix: str = ""):
-    return Coalesce(f"{prefix}due_on", f"{prefix}measure__due_on", f"{prefix}measure__phase__end_on")
+# Effective due dates follow the one rule in planning/models.py; an item is overdue when marked
+# so by the daily job, or past its effective due date and not finished; both computed by the database.
 
 
 def _is_overdue(due, today: datetime.date, prefix: str = "") -> Q:
@@ -374,7 +366,7 @@ class PhaseProgress:
 
     @property
     def overdue(self) -> int:
-        return sum(m.is_overdue for m in self.measures)
+        return sum(m.overdue_flag for m in self.measures)
 
     @property
     def subtasks_overdue(self) -> int:
@@ -411,12 +403,12 @@ def plan_progress(*, today: datetime.date) -> PlanProgress:
     measures = (
         Measure.objects.select_related("phase")
         .annotate(
-            effective_due=_measure_due(),
-            is_overdue=_flag(_is_overdue(_measure_due(), today)),
+            effective_due_on=measure_effective_due(),
+            overdue_flag=_flag(_is_overdue(measure_effective_due(), today)),
             n_subtasks=Count("subtasks", filter=~Q(subtasks__status=Status.CANCELLED)),
             n_subtasks_open=Count("subtasks", filter=subtask_open),
             n_subtasks_overdue=Count(
-                "subtasks", filter=_is_overdue(_subtask_due("subtasks__"), today, "subtasks__")
+                "subtasks", filter=_is_overdue(subtask_effective_due("subtasks__"), today, "subtasks__")
             ),
         )
         .order_by("order", "code")
@@ -443,24 +435,24 @@ class SubTasksDue:
 def subtasks_due(*, user, today: datetime.date, soon_days: int = 30, limit: int = 5) -> SubTasksDue:
     """Unfinished sub-tasks assigned to the user's campuses: how many, how many overdue, how many
     due within `soon_days`, and the `limit` due first (overdue first). Two queries."""
-    due = _subtask_due()
+    due = subtask_effective_due()
     overdue = _is_overdue(due, today)
     subtasks = (
         SubTask.objects.for_user(user)
         .exclude(status__in=CLOSED_STATUSES)
-        .annotate(effective_due=due, is_overdue=_flag(overdue))
+        .annotate(effective_due_on=due, overdue_flag=_flag(overdue))
     )
     counts = subtasks.aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=overdue),
         due_soon=Count(
             "pk",
-            filter=~overdue & Q(effective_due__lte=today + datetime.timedelta(days=soon_days)),
+            filter=~overdue & Q(effective_due_on__lte=today + datetime.timedelta(days=soon_days)),
         ),
     )
     items = list(
         subtasks.select_related("measure", "campus").order_by(
-            F("effective_due").asc(nulls_last=True), "measure__order", "pk"
+            F("effective_due_on").asc(nulls_last=True), "measure__order", "pk"
         )[:limit]
     )
     return SubTasksDue(**counts, soon_days=soon_days, next=items)

@@ -50,6 +50,13 @@ class SpendingForm(ScopedModelForm):
         fields = ["campus", "line", "spent_on", "amount", "purpose", "attachment"]
         widgets = {"spent_on": forms.DateInput()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A vice-principal records for their one campus: chosen already.
+        campuses = list(self.fields["campus"].queryset[:2])
+        if len(campuses) == 1 and not self.instance.campus_id:
+            self.initial.setdefault("campus", campuses[0].pk)
+
 
 class ReallocationForm(PortalForm):
     budget = forms.ModelChoiceField(label=_("budget"), queryset=Budget.objects.none())

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Func, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import numberformat
+from django.utils.formats import get_format
 
 CENT = Decimal("0.01")
 
@@ -49,4 +51,26 @@ def money_subquery(queryset: QuerySet, field: str = "amount"):
     )
     return Coalesce(
         Subquery(total, output_field=models.BigIntegerField()), Value(0), output_field=YuanFromCents()
+    )
+
+
+def format_yuan(value: Decimal | int | float | None) -> str:
+    """A yuan amount for people to read: two decimals, thousands grouped by three.
+
+    Every page, table, export label and message of the funds shows money through this helper.
+    The decimal and group separators follow the active language (Django's format files), but
+    the grouping stays by three digits with a comma when the language defines none: Django's
+    Simplified Chinese format has no thousands separator (and groups by 万), while Chinese
+    financial statements and budget documents write 1,234,567.89 元.
+    """
+    if value is None:
+        return "—"
+    thousand_sep = get_format("THOUSAND_SEPARATOR") or ","
+    return numberformat.format(
+        Decimal(value).quantize(CENT),
+        get_format("DECIMAL_SEPARATOR") or ".",
+        decimal_pos=2,
+        grouping=3,
+        thousand_sep=thousand_sep,
+        force_grouping=True,
     )

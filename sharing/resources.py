@@ -17,7 +17,7 @@ from campuses.models import Campus, School
 from groupschool.admin_base import PortalResource, natural_key_field
 
 from .models import Asset, Budget, BudgetLine, Spending
-from .money import money_total
+from .money import format_yuan, money_total
 from .services import spending_check_allocation
 
 
@@ -56,7 +56,7 @@ class BudgetResource(_RuleResource):
             raise ValidationError(
                 {
                     "amount": _("%(allocated)s yuan is already allocated: the budget cannot be less.")
-                    % {"allocated": f"{allocated:,.2f}"}
+                    % {"allocated": format_yuan(allocated)}
                 }
             )
 

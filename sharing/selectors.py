@@ -26,7 +26,7 @@ from .models import (
     Spending,
     TeachingResource,
 )
-from .money import money_subquery, money_total, yuan_sum
+from .money import format_yuan, money_subquery, money_total, yuan_sum
 
 ZERO = Decimal("0.00")
 
@@ -128,6 +128,24 @@ def budget_allocations(*, user, budget: Budget) -> list[Allocation]:
         .annotate(spent=money_subquery(spent))
         .order_by("campus__name")
     )
+
+
+def spendable_allocations(*, user, year: int) -> list[Allocation]:
+    """The allocations of the user's campuses for a year, each with what its campus spent on the
+    line that year and what remains (`remaining`): what the spending form may draw on. One query."""
+    spent = Spending.objects.filter(
+        campus=OuterRef("campus"), line=OuterRef("budget__line"), spent_on__year=year
+    )
+    allocations = list(
+        Allocation.objects.for_user(user)
+        .filter(budget__year=year)
+        .select_related("campus", "budget__line")
+        .annotate(spent=money_subquery(spent))
+        .order_by("campus__name", "budget__line__order", "budget__line__name")
+    )
+    for allocation in allocations:
+        allocation.remaining = allocation.amount - allocation.spent
+    return allocations
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,8 +303,8 @@ def sharing_indicators(*, campuses: QuerySet[Campus], year: int) -> list[Indicat
             % {
                 "n": transfers["n"],
                 "year": year,
-                "value": f"{transfer_value:,.2f}",
-                "total": f"{asset_value:,.2f}",
+                "value": format_yuan(transfer_value),
+                "total": format_yuan(asset_value),
             },
         ),
         Indicator(
@@ -311,7 +329,7 @@ def sharing_indicators(*, campuses: QuerySet[Campus], year: int) -> list[Indicat
             _pct(spent, allocated),
             "%",
             _("%(spent)s yuan spent of %(allocated)s yuan allocated to these campuses for %(year)d.")
-            % {"spent": f"{spent:,.2f}", "allocated": f"{allocated:,.2f}", "year": year},
+            % {"spent": format_yuan(spent), "allocated": format_yuan(allocated), "year": year},
         ),
     ]
 

@@ -28,9 +28,12 @@ from .models import (
     Spending,
     TeachingResource,
 )
-from .money import money_total
+from .money import format_yuan, money_total
 
 ZERO = Decimal("0.00")
+
+#: The code of the error refusing a spending for want of an allocation.
+NO_ALLOCATION = "no_allocation"
 
 
 def _check_campus(user, *campus_ids: int | None) -> None:
@@ -45,7 +48,7 @@ def _check_school(user, school_id: int) -> None:
 
 
 def _yuan(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    return format_yuan(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,10 +134,19 @@ def spending_check_allocation(spending: Spending, *, lock: bool = True) -> None:
         allocations = allocations.select_for_update()
     allocation = allocations.first()
     if allocation is None:
+        # Say who can lift the refusal: a vice-principal cannot allocate, the group's leadership
+        # does (services.allocation_save). The code lets the spending page link to where.
         raise ValidationError(
             {
-                "line": _("%(campus)s has no allocation on %(line)s for %(year)d.")
-                % {"campus": spending.campus, "line": spending.line, "year": spending.spent_on.year}
+                "line": ValidationError(
+                    _(
+                        "No allocation yet for %(campus)s on %(line)s in %(year)d: the group's "
+                        "leadership (principal) allocates each campus its share of the school's "
+                        "budget, under Budgets → Allocate to a campus."
+                    )
+                    % {"campus": spending.campus, "line": spending.line, "year": spending.spent_on.year},
+                    code=NO_ALLOCATION,
+                )
             }
         )
     spent = spent_total(

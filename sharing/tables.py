@@ -15,6 +15,7 @@ from .models import (
     Spending,
     TeachingResource,
 )
+from .money import format_yuan
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -40,7 +41,7 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return f"{value:,.2f}"
+        return format_yuan(value)
 
     def value(self, value):
         return value
@@ -228,7 +229,7 @@ class AllocationTable(tables.Table):
         empty_text = _("No allocations match.")
 
     def render_remaining(self, record):
-        return f"{record.amount - record.spent:,.2f}"
+        return format_yuan(record.amount - record.spent)
 
     def value_remaining(self, record):
         return record.amount - record.spent

@@ -283,15 +283,57 @@ class SpendingDetailView(PortalDetailView):
         return context
 
 
+def _allocation_help(user, campus: Campus, line, year: int) -> dict:
+    """Where to go when a spending is refused for want of an allocation: for those who allocate,
+    the budget's "allocate" page (or "new budget" when the school has none for the line and year);
+    for the others, the allocations they may read, with who allocates."""
+    if permissions.can_plan_funds(user):
+        budget = (
+            Budget.objects.for_user(user)
+            .filter(school_id=campus.school_id, line=line, year=year)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if budget is not None:
+            url = reverse("sharing:allocation_create", args=[budget])
+            return {"url": url, "label": _("Allocate to a campus")}
+        return {"url": reverse("sharing:budget_create"), "label": _("New budget")}
+    return {
+        "url": f"{reverse('sharing:allocation_list')}?year={year}&campus={campus.pk}",
+        "label": _("See the campus's allocations"),
+    }
+
+
 class SpendingCreateView(PortalCreateView):
+    """Record a payment. Beside the form, what the user's campuses may still spend this year per
+    line; a refusal for want of an allocation says who allocates and links there."""
+
     model = Spending
     form_class = SpendingForm
     allowed_roles = permissions.RECORDER_ROLES
+    template_name = "sharing/spending_form.html"
     title = _("Record spending")
     success_message = _("Spending recorded.")
 
     def save_object(self, form):
         return services.spending_record(user=self.request.user, spending=form.save(commit=False))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        # The payment as typed (a refused field leaves cleaned_data, not the instance).
+        spending = form.instance
+        year = spending.spent_on.year if spending.spent_on else datetime.date.today().year
+        context["allocation_year"] = year
+        context["allocations"] = selectors.spendable_allocations(user=self.request.user, year=year)
+        refused = any(
+            error.code == services.NO_ALLOCATION for error in form.errors.as_data().get("line", [])
+        )
+        if refused and spending.campus_id and spending.line_id:
+            context["allocation_help"] = _allocation_help(
+                self.request.user, spending.campus, spending.line, year
+            )
+        return context
 
     def get_success_url(self):
         return reverse("sharing:spending_detail", args=[self.object.pk])

@@ -2,13 +2,18 @@
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campuses.models import Campus, EducationGroup
 from groupschool.forms import PortalForm, ScopedModelForm
+from groupschool.models import policy_values
 from groupschool.scoping import user_scope
 
 from .models import CrossCampusActivity, Mentorship, ResponsibilityArea, RotationCategory, StaffMember
+from .selectors import whole_months
 
 # --- Staff members and rotations (helper "members") ---
 
@@ -62,10 +67,25 @@ class StaffMemberForm(ScopedModelForm):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
-    """Names a teacher with their home campus (the queryset selects it)."""
+    """Names a teacher with their home campus (the queryset selects it) and, when the queryset
+    carries them, what makes them eligible for an exchange: years at the campus today and the
+    backbone flag (`StaffMemberQuerySet.with_backbone_flag`)."""
+
+    #: Years at one campus that make a teacher eligible (set by the form from the policy).
+    eligible_years = None
 
     def label_from_instance(self, member):
-        return _("%(name)s (%(campus)s)") % {"name": member.name, "campus": member.home_campus.name}
+        label = _("%(name)s (%(campus)s)") % {"name": member.name, "campus": member.home_campus.name}
+        if member.on_campus_since:
+            years = max(0, whole_months(member.on_campus_since, timezone.localdate())) // 12
+            label += " · " + ngettext(
+                "%(years)d year at the campus", "%(years)d years at the campus", years
+            ) % {"years": years}
+            if self.eligible_years is not None and years >= self.eligible_years:
+                label += " · " + str(_("eligible"))
+        if getattr(member, "is_backbone", False):
+            label += " · " + str(_("backbone"))
+        return label
 
 
 class RotationProposeForm(PortalForm):
@@ -90,6 +110,12 @@ class RotationProposeForm(PortalForm):
             StaffMember.objects.for_user(user)
             .filter(home_campus__isnull=False, is_active=True)
             .select_related("home_campus")
+            .with_backbone_flag()
+        )
+        self.fields["staff"].eligible_years = policy_values()["rotation_eligible_years"]
+        # static/js/rotations.js shows the chosen teacher's eligibility from this address.
+        self.fields["staff"].widget.attrs["data-eligibility-url"] = reverse(
+            "staff:rotation_eligibility", args=[0]
         )
         self.fields["to_campus"].queryset = rotation_target_campuses(user)
 

@@ -8,10 +8,11 @@ campus are grouped (one pass over each table, the tables' counts combined with U
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -215,6 +216,31 @@ class RotationFigures:
     def campus_id(self) -> int | None:
         return self.campus.pk if self.campus else None
 
+    @property
+    def exchange_gap(self) -> int | None:
+        """How many more people must be exchanged this year for the share of the eligible to
+        reach its target ("N more needed"); 0 when met, None when nobody is eligible."""
+        if not self.eligible:
+            return None
+        needed = (self.ratio.target * self.eligible / 100).to_integral_value(rounding=ROUND_CEILING)
+        return max(0, int(needed) - self.exchanged)
+
+    @property
+    def backbone_gap(self) -> int | None:
+        """How many more backbone teachers must be exchanged (each one counting among the
+        exchanged too) for their share to reach its target; 0 when met, None when nobody has
+        been exchanged yet (any backbone teacher then makes the share)."""
+        if not self.exchanged:
+            return None
+        target, part, whole = self.backbone_share.target, self.backbone_exchanged, self.exchanged
+        if part * 100 >= target * whole:
+            return 0
+        if target >= 100:
+            return None
+        # (part + k) / (whole + k) ≥ target / 100  ⇔  k ≥ (target·whole − 100·part) / (100 − target)
+        k = ((target * whole - 100 * part) / (100 - target)).to_integral_value(rounding=ROUND_CEILING)
+        return int(k)
+
 
 @dataclass
 class RotationReport:
@@ -389,4 +415,111 @@ def rotation_figures(
             )
             for campus in campuses
         ),
+    )
+
+
+# --- eligibility of one teacher for an exchange -------------------------------------------------
+
+
+def whole_months(since: datetime.date, on: datetime.date) -> int:
+    """Whole months from `since` to `on` (negative when `on` comes first)."""
+    months = (on.year - since.year) * 12 + on.month - since.month
+    return months - 1 if on.day < since.day else months
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a teacher may be exchanged on a date (交流资格), and what the approver weighs:
+    years at their campus against the policy `rotation_eligible_years`, backbone distinctions
+    (骨干), and the rotations already under way or proposed for them."""
+
+    staff: StaffMember
+    on: datetime.date
+    required_years: Decimal
+    since: datetime.date | None
+    backbone: tuple[str, ...]
+    open_rotations: tuple[Rotation, ...]
+
+    @property
+    def years(self) -> Decimal | None:
+        """Years at the campus by `on`, in whole months, one decimal (None when no arrival date)."""
+        if self.since is None:
+            return None
+        months = max(0, whole_months(self.since, self.on))
+        return (Decimal(months) / 12).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+    @property
+    def eligible_from(self) -> datetime.date | None:
+        """The first day the years at the campus reach the policy (the rule of `rotation_figures`)."""
+        if self.since is None:
+            return None
+        months = int((self.required_years * 12).to_integral_value())
+        year, month = divmod(self.since.year * 12 + self.since.month - 1 + months, 12)
+        day = min(self.since.day, calendar.monthrange(year, month + 1)[1])
+        return datetime.date(year, month + 1, day)
+
+    @property
+    def eligible(self) -> bool | None:
+        """Years reached (None when the arrival date is not recorded): the rule the exchange
+        figures count by (`rotation_eligible_since`), on this date."""
+        if self.since is None:
+            return None
+        return self.since <= _years_before(self.on, self.required_years)
+
+    @property
+    def is_backbone(self) -> bool:
+        return bool(self.backbone)
+
+    def as_json(self) -> dict:
+        return {
+            "staff": self.staff.pk,
+            "on": self.on.isoformat(),
+            "since": self.since.isoformat() if self.since else None,
+            "years": str(self.years) if self.years is not None else None,
+            "required_years": str(self.required_years.normalize()),
+            "eligible": self.eligible,
+            "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None,
+            "backbone": list(self.backbone),
+            "open_rotations": [
+                {
+                    "pk": r.pk,
+                    "status": r.status,
+                    "to_campus": r.to_campus.name,
+                    "start_on": r.start_on.isoformat(),
+                }
+                for r in self.open_rotations
+            ],
+        }
+
+
+def rotation_eligibility(
+    *,
+    staff: StaffMember,
+    on: datetime.date | None = None,
+    exclude: Rotation | None = None,
+    values: dict[str, Decimal] | None = None,
+) -> Eligibility:
+    """A teacher's eligibility for an exchange starting `on` (default today). The open rotations
+    are those proposed, approved or active for them, other than `exclude` (the one looked at).
+    Three queries (policy values unless given, distinctions, rotations); the caller has found
+    `staff` in the user's scope."""
+    values = values if values is not None else policy_values()
+    backbone = tuple(
+        str(d)
+        for d in Distinction.objects.filter(staff=staff, kind__in=Distinction.BACKBONE_KINDS).order_by(
+            "kind", "level"
+        )
+    )
+    rotations = Rotation.objects.filter(staff=staff, status__in=Rotation.OPEN_STATUSES).select_related(
+        "to_campus"
+    )
+    if exclude is not None and exclude.pk:
+        rotations = rotations.exclude(pk=exclude.pk)
+    return Eligibility(
+        staff=staff,
+        on=on or timezone.localdate(),
+        required_years=values["rotation_eligible_years"],
+        since=staff.on_campus_since,
+        backbone=backbone,
+        open_rotations=tuple(rotations.order_by("start_on", "pk")),
     )

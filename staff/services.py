@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupschool import permissions
 from groupschool.roles import Role
@@ -73,29 +75,112 @@ def rotation_propose(
     return rotation
 
 
-def _transition(rotation: Rotation, allowed_from: tuple[str, ...], to: str) -> None:
-    if rotation.status not in allowed_from:
+# --- the rotation workflow -------------------------------------------------------------------
+#
+# proposed → approved → active → completed; proposed → rejected; proposed/approved → withdrawn.
+# Each step is declared once below: the statuses it leaves, the status it reaches, who takes it
+# and, for starting, on which side of the start date. The rotation page shows exactly the steps
+# `rotation_steps` allows, and each service checks the same entry, so a button is never offered
+# that the service would refuse for its role, status or date, and no open status is a dead end:
+# an approved rotation can always start (on its date, or today by moving its date), and an
+# active one can always be completed.
+
+DECIDER = "decider"  # the personnel office (人事股)
+PROPOSER_OR_DECIDER = "proposer_or_decider"
+
+
+@dataclass(frozen=True)
+class RotationStep:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    who: str
+    label: str
+    #: For starting: True if the step is for a start date that has come, False if for one ahead.
+    start_date_reached: bool | None = None
+
+
+S = Rotation.Status
+ROTATION_STEPS: dict[str, RotationStep] = {
+    step.name: step
+    for step in (
+        RotationStep("approve", (S.PROPOSED,), S.APPROVED, DECIDER, gettext_lazy("Approve")),
+        RotationStep("reject", (S.PROPOSED,), S.REJECTED, DECIDER, gettext_lazy("Reject")),
+        RotationStep(
+            "withdraw", (S.PROPOSED, S.APPROVED), S.WITHDRAWN, PROPOSER_OR_DECIDER, gettext_lazy("Withdraw")
+        ),
+        RotationStep(
+            "start",
+            (S.APPROVED,),
+            S.ACTIVE,
+            DECIDER,
+            gettext_lazy("Mark as started"),
+            start_date_reached=True,
+        ),
+        RotationStep(
+            "start_today",
+            (S.APPROVED,),
+            S.ACTIVE,
+            DECIDER,
+            gettext_lazy("Start today (moves the start date)"),
+            start_date_reached=False,
+        ),
+        RotationStep("complete", (S.ACTIVE,), S.COMPLETED, DECIDER, gettext_lazy("Mark as completed")),
+    )
+}
+del S
+
+_REFUSED = {
+    "approve": gettext_lazy("Only the personnel office approves rotations."),
+    "reject": gettext_lazy("Only the personnel office rejects rotations."),
+    "withdraw": gettext_lazy("Only whoever proposed it, or the personnel office, withdraws a rotation."),
+    "start": gettext_lazy("Only the personnel office starts rotations."),
+    "start_today": gettext_lazy("Only the personnel office starts rotations."),
+    "complete": gettext_lazy("Only the personnel office completes rotations."),
+}
+
+
+def _may(user, step: RotationStep, rotation: Rotation) -> bool:
+    if permissions.can_decide_rotation(user):
+        return True
+    return step.who == PROPOSER_OR_DECIDER and user.pk is not None and rotation.proposed_by_id == user.pk
+
+
+def rotation_steps(*, user, rotation: Rotation, today: datetime.date | None = None) -> list[RotationStep]:
+    """The steps `user` may take on `rotation` now, in the table's order (the page's buttons)."""
+    today = today or timezone.localdate()
+    reached = rotation.start_on <= today
+    return [
+        step
+        for step in ROTATION_STEPS.values()
+        if rotation.status in step.sources
+        and _may(user, step, rotation)
+        and (step.start_date_reached is None or step.start_date_reached == reached)
+    ]
+
+
+def _take(user, rotation: Rotation, name: str) -> Rotation:
+    """Check the step for the user's role, lock the row (two officials deciding at once do not
+    both win) and check the status it leaves; returns the locked row, status not yet changed."""
+    step = ROTATION_STEPS[name]
+    if not _may(user, step, rotation):
+        raise PermissionDenied(_REFUSED[name])
+    rotation = Rotation.objects.select_for_update().select_related("staff").get(pk=rotation.pk)
+    if rotation.status not in step.sources:
         raise ValidationError(
             {
                 "status": _("A rotation that is %(status)s cannot become %(new)s.")
-                % {"status": rotation.get_status_display(), "new": Rotation.Status(to).label}
+                % {"status": rotation.get_status_display(), "new": Rotation.Status(step.target).label}
             }
         )
-    rotation.status = to
-
-
-def _locked(rotation: Rotation) -> Rotation:
-    """Re-read the row under a lock so two officials deciding at once do not both win."""
-    return Rotation.objects.select_for_update().select_related("staff").get(pk=rotation.pk)
+    return rotation
 
 
 @transaction.atomic
 def rotation_approve(*, user, rotation: Rotation, note: str = "") -> Rotation:
     """The personnel office approves; the teacher must not be held by another live rotation."""
-    if not permissions.can_decide_rotation(user):
-        raise PermissionDenied(_("Only the personnel office approves rotations."))
-    rotation = _locked(rotation)
-    _transition(rotation, (Rotation.Status.PROPOSED,), Rotation.Status.APPROVED)
+    rotation = _take(user, rotation, "approve")
+    rotation.status = Rotation.Status.APPROVED
     rotation.decided_by, rotation.decided_at, rotation.decision_note = user, timezone.now(), note
     rotation.full_clean()
     rotation.save()
@@ -104,12 +189,10 @@ def rotation_approve(*, user, rotation: Rotation, note: str = "") -> Rotation:
 
 @transaction.atomic
 def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
-    if not permissions.can_decide_rotation(user):
-        raise PermissionDenied(_("Only the personnel office rejects rotations."))
-    if not note.strip():
+    if not note.strip() and _may(user, ROTATION_STEPS["reject"], rotation):
         raise ValidationError({"note": _("Say why the rotation is rejected.")})
-    rotation = _locked(rotation)
-    _transition(rotation, (Rotation.Status.PROPOSED,), Rotation.Status.REJECTED)
+    rotation = _take(user, rotation, "reject")
+    rotation.status = Rotation.Status.REJECTED
     rotation.decided_by, rotation.decided_at, rotation.decision_note = user, timezone.now(), note
     rotation.save()
     return rotation
@@ -118,32 +201,78 @@ def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
 @transaction.atomic
 def rotation_withdraw(*, user, rotation: Rotation) -> Rotation:
     """The proposer (or the personnel office) withdraws a rotation not yet started."""
-    if rotation.proposed_by_id != user.pk and not permissions.can_decide_rotation(user):
-        raise PermissionDenied(_("Only whoever proposed it, or the personnel office, withdraws a rotation."))
-    rotation = _locked(rotation)
-    _transition(rotation, (Rotation.Status.PROPOSED, Rotation.Status.APPROVED), Rotation.Status.WITHDRAWN)
+    rotation = _take(user, rotation, "withdraw")
+    rotation.status = Rotation.Status.WITHDRAWN
     rotation.save()
     return rotation
 
 
 @transaction.atomic
-def rotation_start(*, user, rotation: Rotation) -> Rotation:
-    if not permissions.can_decide_rotation(user):
-        raise PermissionDenied(_("Only the personnel office starts rotations."))
-    rotation = _locked(rotation)
-    _transition(rotation, (Rotation.Status.APPROVED,), Rotation.Status.ACTIVE)
+def rotation_start(
+    *, user, rotation: Rotation, move_start: bool = False, today: datetime.date | None = None
+) -> Rotation:
+    """Mark an approved rotation as started.
+
+    Before its start date this is refused, unless `move_start`: then the start date becomes
+    today, so that the record says when the teacher really took up the post (the planned end
+    stays). Refusing rather than silently starting early keeps an active rotation from holding a
+    future start date, which would leave no end date it could be completed on; moving the date
+    is offered for the teacher who really begins early. On or after the start date the rotation
+    simply starts (the daily job does the same on the start date itself).
+    """
+    today = today or timezone.localdate()
+    rotation = _take(user, rotation, "start_today" if move_start else "start")
+    if rotation.start_on > today:
+        if not move_start:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "This rotation starts on %(date)s: it becomes active by itself on that day. "
+                        "If the teacher has already taken up the post, use “Start today”, which "
+                        "moves the start date to today."
+                    )
+                    % {"date": rotation.start_on.isoformat()}
+                }
+            )
+        rotation.start_on = today
+    rotation.status = Rotation.Status.ACTIVE
     rotation.full_clean()
     rotation.save()
     return rotation
 
 
+def _activated_on(rotation: Rotation) -> datetime.date | None:
+    """The day the rotation became active, from its history (None if not recorded)."""
+    record = rotation.history.filter(status=Rotation.Status.ACTIVE).order_by("history_date").first()
+    return timezone.localdate(record.history_date) if record else None
+
+
 @transaction.atomic
-def rotation_complete(*, user, rotation: Rotation, ended_on: datetime.date | None = None) -> Rotation:
-    if not permissions.can_decide_rotation(user):
-        raise PermissionDenied(_("Only the personnel office completes rotations."))
-    rotation = _locked(rotation)
-    _transition(rotation, (Rotation.Status.ACTIVE,), Rotation.Status.COMPLETED)
-    rotation.ended_on = ended_on or timezone.localdate()
+def rotation_complete(
+    *, user, rotation: Rotation, ended_on: datetime.date | None = None, today: datetime.date | None = None
+) -> Rotation:
+    """Mark an active rotation as completed on `ended_on` (default today), which may come before
+    the planned end (the rotation ends early) but not after today.
+
+    An active rotation always completes: one marked active before its start date (as was once
+    possible) gets as its start the day it became active, or its end date if that came first.
+    """
+    today = today or timezone.localdate()
+    ended_on = ended_on or today
+    if ended_on > today and _may(user, ROTATION_STEPS["complete"], rotation):
+        raise ValidationError(
+            {
+                "ended_on": _(
+                    "A rotation is completed on the day it ended, today at the latest: leave the date "
+                    "empty for today."
+                )
+            }
+        )
+    rotation = _take(user, rotation, "complete")
+    if ended_on < rotation.start_on:
+        rotation.start_on = min(_activated_on(rotation) or ended_on, ended_on)
+    rotation.status = Rotation.Status.COMPLETED
+    rotation.ended_on = ended_on
     rotation.full_clean()
     rotation.save()
     return rotation

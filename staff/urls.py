@@ -16,11 +16,17 @@ urlpatterns += [
     path("<int:pk>/edit/", views.StaffMemberUpdateView.as_view(), name="member_update"),
     path("rotations/", views.RotationListView.as_view(), name="rotation_list"),
     path("rotations/new/", views.RotationCreateView.as_view(), name="rotation_create"),
+    path(
+        "rotations/eligibility/<int:staff_pk>/",
+        views.rotation_eligibility_view,
+        name="rotation_eligibility",
+    ),
     path("rotations/<int:pk>/", views.RotationDetailView.as_view(), name="rotation_detail"),
     path("rotations/<int:pk>/approve/", views.rotation_approve, name="rotation_approve"),
     path("rotations/<int:pk>/reject/", views.rotation_reject, name="rotation_reject"),
     path("rotations/<int:pk>/withdraw/", views.rotation_withdraw, name="rotation_withdraw"),
     path("rotations/<int:pk>/start/", views.rotation_start, name="rotation_start"),
+    path("rotations/<int:pk>/start-today/", views.rotation_start_today, name="rotation_start_today"),
     path("rotations/<int:pk>/complete/", views.rotation_complete, name="rotation_complete"),
 ]
 

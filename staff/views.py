@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, Value, When
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +66,7 @@ from .models import (
     Studio,
     StudioMembership,
 )
-from .selectors import rotation_figures
+from .selectors import COUNTED_ROTATION_STATUSES, rotation_eligibility, rotation_figures
 from .tables import (
     ActivityTable,
     MentorshipTable,
@@ -194,18 +196,46 @@ class RotationListView(PortalListView):
         return context
 
 
+def _eligibility_date(value) -> datetime.date | None:
+    """A start date typed in the form (ISO), or None."""
+    try:
+        return forms.DateField().clean(value) if value else None
+    except ValidationError:
+        return None
+
+
 class RotationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
     """Propose a rotation; the model's rules (two campuses, end after start, no overlap with a
-    live rotation) come back from the service onto the form's fields."""
+    live rotation) come back from the service onto the form's fields.
+
+    Beside the form, the chosen teacher's eligibility (years at the campus against the policy,
+    backbone distinctions, rotations already open): shown as soon as a teacher is chosen
+    (static/js/rotations.js asks `rotation_eligibility`), and without JavaScript once the form
+    comes back (an error, or a teacher given in the address)."""
 
     form_class = RotationProposeForm
-    template_name = "portal/form.html"
+    template_name = "staff/rotation_form.html"
     allowed_roles = permissions.EDITOR_ROLES
     title = _("Propose a rotation")
     success_message = _("Rotation proposed: the personnel office decides on it.")
 
     def get_initial(self):
         return {"staff": self.request.GET.get("staff")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        staff_id = form["staff"].value()
+        staff = None
+        if staff_id:
+            try:
+                staff = form.fields["staff"].queryset.filter(pk=int(staff_id)).first()
+            except (TypeError, ValueError):
+                staff = None
+        if staff is not None:
+            on = _eligibility_date(form["start_on"].value())
+            context["eligibility"] = rotation_eligibility(staff=staff, on=on)
+        return context
 
     def save_object(self, form):
         data = form.cleaned_data
@@ -223,7 +253,23 @@ class RotationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         return reverse("staff:rotation_detail", args=[self.object.pk])
 
 
+def rotation_eligibility_view(request, staff_pk):
+    """A teacher's eligibility for an exchange, as JSON with the panel's HTML, for the proposal
+    form. Through the door: a teacher outside the user's scope is a 404, whatever the role."""
+    staff = get_object_or_404(
+        StaffMember.objects.for_user(request.user).select_related("home_campus"), pk=staff_pk
+    )
+    on = _eligibility_date(request.GET.get("on"))
+    eligibility = rotation_eligibility(staff=staff, on=on)
+    html = render_to_string("staff/_rotation_eligibility.html", {"eligibility": eligibility}, request=request)
+    return JsonResponse({**eligibility.as_json(), "html": html})
+
+
 class RotationDetailView(PortalDetailView):
+    """A rotation, with what the personnel office weighs before deciding: the teacher's
+    eligibility on the start date, and the exchange figures of the campus they leave for the
+    start year (share of the eligible against the target with the gap, backbone share)."""
+
     model = Rotation
     related = ("staff", "staff__home_campus", "from_campus", "to_campus", "proposed_by", "decided_by")
     template_name = "staff/rotation_detail.html"
@@ -231,14 +277,24 @@ class RotationDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, rotation = self.request.user, self.object
-        status, decides = rotation.status, permissions.can_decide_rotation(user)
+        today = timezone.localdate()
+        steps = {s.name: s for s in services.rotation_steps(user=user, rotation=rotation, today=today)}
+        # The campus left's figures, if it is in the user's scope (rotation_figures scopes them).
+        figures = rotation_figures(
+            user=user, year=rotation.start_on.year, campus_ids=[rotation.from_campus_id]
+        )
         context.update(
             status_badge=rotation_status_badge(rotation),
-            can_decide=decides and status == Rotation.Status.PROPOSED,
-            can_start=decides and status == Rotation.Status.APPROVED,
-            can_complete=decides and status == Rotation.Status.ACTIVE,
-            can_withdraw=(decides or (user.pk is not None and rotation.proposed_by_id == user.pk))
-            and status in (Rotation.Status.PROPOSED, Rotation.Status.APPROVED),
+            steps=steps,
+            today=today,
+            can_decide="approve" in steps,
+            can_start="start" in steps or "start_today" in steps,
+            can_complete="complete" in steps,
+            can_withdraw="withdraw" in steps,
+            eligibility=rotation_eligibility(staff=rotation.staff, on=rotation.start_on, exclude=rotation),
+            exchange=figures.for_campus(rotation.from_campus_id),
+            exchange_report=figures,
+            counted=rotation.status in COUNTED_ROTATION_STATUSES,
             history=history_rows(rotation),
         )
         return context
@@ -297,6 +353,16 @@ def rotation_start(request, pk):
         pk,
         lambda rotation: services.rotation_start(user=request.user, rotation=rotation),
         _("Rotation started."),
+    )
+
+
+@require_POST
+def rotation_start_today(request, pk):
+    return _rotation_action(
+        request,
+        pk,
+        lambda rotation: services.rotation_start(user=request.user, rotation=rotation, move_start=True),
+        _("Rotation started today; its start date was moved to today."),
     )
 
 

@@ -51,8 +51,8 @@ def test_workflow_proposed_approved_active_completed(campuses, teacher, vp_longx
     assert rotation.status == Rotation.Status.APPROVED and rotation.decided_by == personnel
     rotation = services.rotation_start(user=personnel, rotation=rotation)
     assert rotation.status == Rotation.Status.ACTIVE
-    rotation = services.rotation_complete(user=personnel, rotation=rotation, ended_on=D(2029, 7, 31))
-    assert rotation.status == Rotation.Status.COMPLETED and rotation.ended_on == D(2029, 7, 31)
+    rotation = services.rotation_complete(user=personnel, rotation=rotation, ended_on=D(2026, 11, 30))
+    assert rotation.status == Rotation.Status.COMPLETED and rotation.ended_on == D(2026, 11, 30)
     assert [h.status for h in rotation.history.order_by("history_date")] == [
         "proposed",
         "approved",

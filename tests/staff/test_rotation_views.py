@@ -219,10 +219,10 @@ def test_personnel_approves_starts_and_completes(client_as, proposed, personnel)
     proposed.refresh_from_db()
     assert proposed.status == Rotation.Status.ACTIVE
 
-    client.post(action(proposed, "complete"), {"ended_on": "2029-07-15"})
+    client.post(action(proposed, "complete"), {"ended_on": "2026-11-30"})  # before the planned end
     proposed.refresh_from_db()
     assert proposed.status == Rotation.Status.COMPLETED
-    assert proposed.ended_on == datetime.date(2029, 7, 15)
+    assert proposed.ended_on == datetime.date(2026, 11, 30)
 
 
 def test_vp_cannot_start_or_complete(client_as, proposed):
