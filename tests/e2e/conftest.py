@@ -6,6 +6,7 @@ tests/e2e/screenshots/ (ignored by git) for a person to look at.
 
 import os
 import shutil
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def page(browser):
 @pytest.fixture
 def portal(transactional_db, live_server, settings):
     """The plan's data, the demo accounts and a small demo data set, served by the live server."""
+    from django.apps import apps as django_apps
     from django.core.management import call_command
 
     from groupschool.demo_accounts import demo_accounts_create
@@ -66,6 +68,9 @@ def portal(transactional_db, live_server, settings):
 
     # Password hashing at full strength costs seconds per account; the login form works the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rows written by data migrations are gone once an earlier test's tables were flushed: the
+    # standard budget lines are put back as `migrate` leaves them (the demo's funds need them).
+    import_module("sharing.migrations.0002_standard_budget_lines").add_lines(django_apps, None)
     plan_data_load()
     demo_accounts_create()
     call_command(
