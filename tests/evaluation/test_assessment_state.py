@@ -249,7 +249,7 @@ def test_scheme_list_links_the_newest_published_ranking(
     header, rows = table_cells(page)
     years = header.index("年度")
     assert [row[years] for row in rows] == ["2026", "2025", "2024", "2023"]
-    assert any(cell.endswith("v1") for cell in rows[1]) and not any(cell.endswith("v1") for cell in rows[0])
+    assert any("第 1 版" in cell for cell in rows[1]) and not any("第 1 版" in cell for cell in rows[0])
 
 
 def test_scheme_list_says_the_state_of_unpublished_results_to_the_bureau_only(

@@ -190,7 +190,7 @@ def test_a_template_imported_after_a_newer_grid_save_is_a_conflict_and_writes_no
     assert not Score.objects.filter(indicator__code="A1.2").exists()  # nothing written at all
     errors = response.context["errors"]
     row_of_a11 = next(i for i, r in enumerate(rows, 1) if r[:2] == [longshi.code, "A1.1"])
-    conflict = [(row, column, message) for row, column, message in errors if "version" in message]
+    conflict = [(row, column, message) for row, column, message in errors if "版" in message]  # "version"
     assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in conflict] == [(row_of_a11, "points")]
     assert "9.00" in conflict[0][2]
     assert response.context["conflicts"] == 1
@@ -211,7 +211,7 @@ def test_overwriting_newer_values_is_an_explicit_choice_and_is_counted(scheme, l
     stored = Score.objects.get(indicator__code="A1.1", evaluator__username="supervisor")
     assert (stored.points, stored.version) == (Decimal("6.00"), 3)
     shown = [str(m) for m in response.context["messages"]]
-    assert any("1 cell saved after the sheet was downloaded was overwritten" in m for m in shown), shown
+    assert any("已覆盖 1 个在下载表格后保存过的单元格" in m for m in shown), shown
 
 
 def test_an_unchanged_row_of_a_cell_saved_since_is_no_conflict(scheme, longshi, client_as, supervisor):
@@ -256,4 +256,5 @@ def test_a_tampered_version_cell_is_named(scheme, longshi, client_as):
         scheme,
         xlsx([[longshi.code, "A1.1", 5, "", "x"]], headers=[*HEADERS, "version"]),
     )
-    assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in response.context["errors"]] == [(1, "version")]
+    errors = response.context["errors"]
+    assert [(row, re.split(r"[ （(]", column)[0]) for row, column, _m in errors] == [(1, "版本")]  # "version"

@@ -78,7 +78,7 @@ def test_undated_measures_span_their_phase_and_are_due_at_its_end(client_as, pla
         research.end_on.isoformat(),
         research.end_on.isoformat(),
     )
-    assert row["phase"] == "调研评估" and row["due_source"] == "phase end"
+    assert row["phase"] == "调研评估" and row["due_source"] == "工作步骤结束日期"  # "phase end"
     # A measure of no phase spans the whole plan, and has no due date.
     assert (rows["三(三)2"]["start"], rows["三(三)2"]["end"], rows["三(三)2"]["due"]) == (
         "2023-03-01",

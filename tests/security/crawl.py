@@ -255,11 +255,25 @@ EXTRA_MODELS = {
     ("evaluation/", "pk"): "evaluation.Scheme",
     ("sharing/budgets/", "pk"): "sharing.Budget",
     ("staff/responsibilities/", "pk"): "staff.ResponsibilityAssignment",
+    ("staff/rotations/eligibility/", "staff_pk"): "staff.StaffMember",
 }
 
 #: Parameters every page is asked with: paging and sorting, and the names pages commonly read
 #: outside a filter form (initial values of a form, a return address).
-COMMON_PARAMS = ("page", "per_page", "sort", "q", "group", "campus", "area", "status", "year", "kind", "next")
+COMMON_PARAMS = (
+    "page",
+    "per_page",
+    "sort",
+    "q",
+    "group",
+    "campus",
+    "area",
+    "status",
+    "year",
+    "kind",
+    "next",
+    "on",
+)
 
 
 def _model_of(route: str, key: str, pattern, models_by_prefix):

@@ -163,9 +163,9 @@ def test_form_labels_say_years_eligibility_and_backbone(client_as, teacher, newc
     form = client_as("vp-longxiang").get(CREATE).context["form"]
     labels = {choice[1] for choice in form.fields["staff"].choices}
     assert any(
-        label.startswith("龙翔老师") and "eligible" in label and "backbone" in label for label in labels
+        label.startswith("龙翔老师") and "符合交流条件" in label and "骨干教师" in label for label in labels
     )
-    assert any(label.startswith("新老师") and "eligible" not in label for label in labels)
+    assert any(label.startswith("新老师") and "符合交流条件" not in label for label in labels)
 
 
 def test_form_names_the_endpoint_for_the_script(client_as, teacher):
