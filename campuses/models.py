@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from groupschool.concurrency import Versioned
 from groupschool.scoping import CampusScopedQuerySet
 
 
@@ -18,7 +19,7 @@ class Stage(models.TextChoices):
     NINE_YEAR = "nine_year", _("Nine-year school")
 
 
-class PeerCategory(models.Model):
+class PeerCategory(Versioned):
     """同类学校: the set of schools a school is ranked within."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -43,7 +44,7 @@ class EducationGroupQuerySet(CampusScopedQuerySet):
     pass
 
 
-class EducationGroup(models.Model):
+class EducationGroup(Versioned):
     """教育集团: a core school leading its campuses or member schools."""
 
     class Governance(models.TextChoices):
@@ -112,7 +113,7 @@ credit_code_validator = RegexValidator(
 )
 
 
-class School(models.Model):
+class School(Versioned):
     """法人单位: the legal entity, with its one bank account."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -173,7 +174,7 @@ class CampusQuerySet(CampusScopedQuerySet):
     pass
 
 
-class Campus(models.Model):
+class Campus(Versioned):
     """校区: one site of a school; the unit of access for campus executive vice-principals."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -224,7 +225,7 @@ class Campus(models.Model):
         return (self.code,)
 
 
-class EnrollmentSnapshot(models.Model):
+class EnrollmentSnapshot(Versioned):
     """Classes and pupils of one grade of one campus in one term.
 
     `class_sizes` lists the pupils of each class, so that big-class shares follow the

@@ -24,6 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from groupschool.concurrency import Versioned
 from groupschool.scoping import CampusScopedQuerySet
 
 
@@ -45,7 +46,7 @@ class Band(models.TextChoices):
 BAND_ORDER = [Band.EXCELLENT, Band.GOOD, Band.PASS, Band.FAIL]
 
 
-class Scheme(models.Model):
+class Scheme(Versioned):
     """考核方案: what is assessed in one year, how scores are aggregated and banded.
 
     Bands by rank share: an evaluatee is 优秀 when fewer than `excellent_share` % of its peer
@@ -184,7 +185,7 @@ class Scheme(models.Model):
             raise ValidationError(errors)
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """一级/二级指标. Leaves carry points; a parent's points are the sum of its children's.
 
     An evaluatee's total is the sum over leaves of points × weight. A leaf is scored by
@@ -291,7 +292,7 @@ class EvaluateeQuerySet(CampusScopedQuerySet):
     pass
 
 
-class Evaluatee(models.Model):
+class Evaluatee(Versioned):
     """Who is assessed in a scheme: a school (all its campuses as one whole), a campus or a
     staff member — exactly one of them, by the scheme's target kind. Evaluatees of one peer
     category are ranked together (none: all of the scheme's evaluatees together)."""
@@ -436,7 +437,7 @@ class Score(models.Model):
             )
 
 
-class CellReview(models.Model):
+class CellReview(Versioned):
     """A lead evaluator's confirmation or correction of one cell (indicator × evaluatee),
     with the reason: needed where evaluators disagree by more than the scheme's tolerance;
     an accepted appeal records its correction here too. `points`, when set, replaces the
@@ -477,7 +478,7 @@ class CellReview(models.Model):
         return f"{self.indicator.code} {self.evaluatee}"
 
 
-class Evidence(models.Model):
+class Evidence(Versioned):
     """Self-assessment evidence an evaluatee's leadership uploads for an indicator."""
 
     evaluatee = models.ForeignKey(
@@ -654,7 +655,7 @@ class PublishedSnapshot(models.Model):
         return f"{self.scheme} v{self.version}"
 
 
-class Appeal(models.Model):
+class Appeal(Versioned):
     """复核: an evaluatee's leadership contests one indicator of a published result."""
 
     class Status(models.TextChoices):

@@ -34,8 +34,9 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_imports import ImportSafetyMixin
+from .concurrency import RecordModifiedError
 from .exports import safe_cell
-from .forms import PortalAdminForm, PortalImportForm
+from .forms import PortalAdminForm, PortalImportForm, PortalInlineForm
 from .generic import scoped_queryset
 from .roles import Role
 from .scoping import user_scope
@@ -495,7 +496,7 @@ class ScopedFormfieldsMixin:
 
 
 class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
-    form = PortalAdminForm  # file fields checked (groupschool.uploads)
+    form = PortalInlineForm  # file fields checked (groupschool.uploads)
     extra = 0
     show_change_link = True
 
@@ -565,6 +566,21 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
             return  # city-wide roles may also read the history of deleted records
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404(gettext("No record with this number is within your responsibility."))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that meets a newer revision after the form's check (someone saved in between)
+        is refused like a stale form: nothing written, the change page again, and why."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            messages.error(
+                request,
+                gettext(
+                    "Not saved: someone changed this record while you were saving it. "
+                    "Here it is as it is now: make your change again."
+                ),
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
 from . import uploads
+from .concurrency import add_version_field, check_version, current_version, is_versioned
 from .generic import scoped_queryset
 from .widgets import style_widgets
 
@@ -74,8 +75,29 @@ class PortalForm(UploadChecksMixin, BootstrapMixin, forms.Form):
         self._style_widgets()
 
 
-class PortalAdminForm(UploadChecksMixin, forms.ModelForm):
-    """The base form of the admin's change pages and inlines (groupschool.admin_base)."""
+class PortalInlineForm(UploadChecksMixin, forms.ModelForm):
+    """The base form of the admin's inlines (groupschool.admin_base.ScopedInline)."""
+
+
+class PortalAdminForm(PortalInlineForm):
+    """The base form of the admin's change pages (groupschool.admin_base.ScopedAdmin).
+
+    It carries the record's revision (rendered by templates/admin/change_form.html): a save from
+    an older one is refused with who changed what since, and saving again reapplies the change
+    (groupschool.concurrency). The revision offered is read from the database, because the
+    history's "revert" page edits an old copy of the record. Inline rows are saved with their
+    parent and carry none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_versioned(self.instance):
+            current = None if self.is_bound else current_version(self.instance)
+            add_version_field(self, self.instance, version=current)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_version(self, self.instance)
+        return cleaned_data
 
 
 class PortalImportForm(UploadChecksMixin, ImportForm):

@@ -11,13 +11,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from .concurrency import RecordModifiedError, add_version_field, check_version
 from .exports import SafeTableExport
 from .scoping import user_scope
 from .widgets import style_widgets
@@ -145,7 +148,12 @@ class RoleRequiredMixin:
 class ScopedFormMixin:
     """Forms get the user, so that their choice fields offer only records in scope
     (see groupschool.forms.ScopedModelForm); the save goes through `save_object`, which
-    subclasses point at a service. A service's ValidationError lands on the form."""
+    subclasses point at a service. A service's ValidationError lands on the form.
+
+    A form that edits one record (an UpdateView's object, or `edited_record()` of a form view)
+    carries the record's revision: a save made from an older one is refused with a 409 page that
+    shows who changed what since, and the same form, submitted again, reapplies the change
+    (groupschool.concurrency)."""
 
     success_message = _("Saved.")
 
@@ -154,12 +162,31 @@ class ScopedFormMixin:
         kwargs["user"] = self.request.user
         return kwargs
 
+    def edited_record(self) -> Model | None:
+        """The record this form changes, if it changes one."""
+        return getattr(self, "object", None)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        add_version_field(form, self.edited_record())
+        return form
+
     def save_object(self, form):
         return form.save()
 
     def form_valid(self, form):
+        record = self.edited_record()
         try:
-            self.object = self.save_object(form)
+            with transaction.atomic():
+                if check_version(form, record, lock=True):
+                    return self.render_to_response(self.get_context_data(form=form), status=409)
+                self.object = self.save_object(form)
+        except RecordModifiedError:
+            # Saved by someone else between the check and the save (a service that reads the
+            # record again): the same answer as a stale form.
+            if not check_version(form, record):
+                form.add_error(None, _("Not saved: the record changed while you were saving it. Save again."))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -168,8 +195,6 @@ class ScopedFormMixin:
                 form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
-        from django.http import HttpResponseRedirect
-
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -13,7 +13,7 @@ HISTORY_LIMIT = 50
 HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
-def _display(field, value, related: dict):
+def display_value(field, value, related: dict):
     """A history value as the page shows it: choice labels, names of related records."""
     if value is None or value == "":
         return "—"
@@ -69,8 +69,8 @@ def history_rows(record, *, limit: int = HISTORY_LIMIT) -> list[dict]:
                     {
                         "name": field.name,
                         "field": field.verbose_name,
-                        "old": _display(field, old, related),
-                        "new": _display(field, new, related),
+                        "old": display_value(field, old, related),
+                        "new": display_value(field, new, related),
                     }
                     for field, old, new in changes
                 ],

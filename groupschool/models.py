@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .concurrency import Versioned
+
 
 @dataclass(frozen=True)
 class PolicyRule:
@@ -109,7 +111,7 @@ POLICY_RULES: dict[str, PolicyRule] = {
 }
 
 
-class PolicySetting(models.Model):
+class PolicySetting(Versioned):
     """An administrator's value for one policy rule; rules without a row use their default."""
 
     key = models.CharField(

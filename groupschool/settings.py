@@ -307,6 +307,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Login throttling (django-axes): repeated failures lock that username from that address for a
 # while (axes' own default never unlocks). The same user from another address still gets in.
+# Optimistic concurrency (groupschool.concurrency): a revision field, no database triggers.
+CONCURRENCY_AUTO_CREATE_TRIGGERS = False
+
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))

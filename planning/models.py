@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campuses.models import EducationGroup
+from groupschool.concurrency import Versioned
 from groupschool.scoping import CampusScopedQuerySet, user_scope
 
 
@@ -118,7 +119,7 @@ class PlanItemMixin:
         return self.status
 
 
-class Phase(models.Model):
+class Phase(Versioned):
     """工作步骤: one of the four steps of section 四, with the month the plan names."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -148,7 +149,7 @@ class Phase(models.Model):
         return self.name
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     """A dated event of the plan, such as a campus opening (2023年开办龙翔校区)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -214,7 +215,7 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(pk__in=Measure.objects.filter(condition).values("pk"))
 
 
-class Measure(PlanItemMixin, models.Model):
+class Measure(PlanItemMixin, Versioned):
     """工作举措 of section 三, with its responsible leaders (责任领导) and units (责任单位) in the
     order the plan lists them. `order` is the plan's order (三(一)1, 三(一)2, 三(二)1...): lists
     sort on it, never on the code (Chinese numerals do not sort as strings)."""
@@ -300,7 +301,7 @@ class Measure(PlanItemMixin, models.Model):
         return [link.unit.name for link in self.unit_links.all()]
 
 
-class MeasureLeader(models.Model):
+class MeasureLeader(Versioned):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="leader_links")
     person = models.ForeignKey(
         "staff.StaffMember", verbose_name=_("responsible leader"), on_delete=models.PROTECT
@@ -320,7 +321,7 @@ class MeasureLeader(models.Model):
         return str(self.person)
 
 
-class MeasureUnit(models.Model):
+class MeasureUnit(Versioned):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="unit_links")
     unit = models.ForeignKey("staff.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -364,7 +365,7 @@ class SubTaskQuerySet(CampusScopedQuerySet):
         )
 
 
-class SubTask(PlanItemMixin, models.Model):
+class SubTask(PlanItemMixin, Versioned):
     """A part of a measure assigned to one campus or one unit (a decision may create one)."""
 
     measure = models.ForeignKey(
@@ -456,7 +457,7 @@ def report_upload_to(instance, filename: str) -> str:
     return f"planning/reports/{today:%Y/%m}/{filename}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Versioned):
     """A progress report on a measure or one of its sub-tasks; the latest sets the progress."""
 
     measure = models.ForeignKey(
@@ -497,7 +498,7 @@ class ProgressReport(models.Model):
         return f"{self.subtask or self.measure} · {self.percent}%"
 
 
-class Attachment(models.Model):
+class Attachment(Versioned):
     report = models.ForeignKey(
         ProgressReport,
         verbose_name=_("progress report"),
@@ -517,7 +518,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """总结推进会 or a 三重一大 decision meeting: date, attendees, agenda, decisions."""
 
     class Kind(models.TextChoices):
@@ -558,7 +559,7 @@ class Meeting(models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """A decision taken at a meeting; `decision_create` may add follow-up sub-tasks."""
 
     class Category(models.TextChoices):
@@ -591,7 +592,7 @@ def document_upload_to(instance, filename: str) -> str:
     return f"planning/documents/{instance.kind}/{filename}"
 
 
-class Document(models.Model):
+class Document(Versioned):
     """The documents register: 办学章程, 三年发展规划, 年度工作计划, 规章制度... with their version
     and status draft → under review → approved; approval names the meeting that approved it."""
 
@@ -824,7 +825,7 @@ class SupervisionVisitQuerySet(CampusScopedQuerySet):
     """Visits to a campus reach that campus; visits to a group reach every campus of it."""
 
 
-class SupervisionVisit(models.Model):
+class SupervisionVisit(Versioned):
     """A bureau visit to a group or one campus (督导室: 工作督导 or 过程评估), with its findings.
     The rectification items (整改) it sets follow as `Rectification` rows."""
 
@@ -913,7 +914,7 @@ def rectification_upload_to(instance, filename: str) -> str:
     return f"planning/rectifications/{today:%Y/%m}/{filename}"
 
 
-class Rectification(models.Model):
+class Rectification(Versioned):
     """整改: one item a visit asks to put right, with its owner, due date and closing record
     (who closed it, when, what was done, an optional attachment)."""
 
@@ -1004,7 +1005,7 @@ class ExpansionApplicationQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class ExpansionApplication(models.Model):
+class ExpansionApplication(Versioned):
     """An application to form a new education group, or to admit a school into one, reviewed
     and decided by the bureau (规范集团办学组建程序): draft → submitted → under review →
     approved or rejected. Every transition is an `ApplicationStep`; approval creates the group
@@ -1151,7 +1152,7 @@ def application_upload_to(instance, filename: str) -> str:
     return f"planning/applications/{instance.application_id}/{filename}"
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(Versioned):
     """A document of an application: 申请报告, 集团章程草案, 发展规划, 可行性论证..."""
 
     application = models.ForeignKey(
@@ -1238,7 +1239,7 @@ class ExperienceQuerySet(models.QuerySet):
         return self.filter(Q(status=Experience.ExpStatus.PUBLISHED) | Q(author=user))
 
 
-class Experience(models.Model):
+class Experience(Versioned):
     """典型经验: a write-up of what worked, for the bureau's publicity (宣传报道)."""
 
     class Topic(models.TextChoices):
@@ -1300,7 +1301,7 @@ def experience_upload_to(instance, filename: str) -> str:
     return f"planning/experiences/{instance.experience_id}/{filename}"
 
 
-class ExperienceAttachment(models.Model):
+class ExperienceAttachment(Versioned):
     experience = models.ForeignKey(
         Experience, verbose_name=_("typical experience"), on_delete=models.CASCADE, related_name="attachments"
     )

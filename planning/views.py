@@ -954,6 +954,9 @@ class RectificationUpdateView(RoleRequiredMixin, ScopedFormMixin, FormView):
     title = _("Change the rectification")
     success_message = _("Rectification saved.")
 
+    def edited_record(self):
+        return self.rectification
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and user_scope(request.user).has_role(*self.allowed_roles):
             self.rectification = get_object_or_404(
@@ -993,6 +996,9 @@ class RectificationCloseView(PlanReaderMixin, ScopedFormMixin, FormView):
     template_name = "planning/rectification_close.html"
     title = _("Close the rectification")
     success_message = _("Rectification closed.")
+
+    def edited_record(self):
+        return self.rectification
 
     def dispatch(self, request, *args, **kwargs):
         if can_read_plan(request.user):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from groupschool.concurrency import Versioned
 from groupschool.scoping import CampusScopedQuerySet, user_scope
 from staff.models import Subject
 
@@ -38,7 +39,7 @@ def money_field(verbose_name, **kwargs):
 # Funds (经费统筹)
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     """A budget line (预算科目): 人员经费, 公用经费, 专项经费 and any the administrators add."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -59,7 +60,7 @@ class BudgetLine(models.Model):
         return (self.code,)
 
 
-class Budget(models.Model):
+class Budget(Versioned):
     """The money of one legal entity (its one account) for one year and one line."""
 
     school = models.ForeignKey(
@@ -100,7 +101,7 @@ class Budget(models.Model):
         return f"{self.school} {self.year} {self.line}"
 
 
-class Allocation(models.Model):
+class Allocation(Versioned):
     """The share of one budget given to one campus (分配). Raised or lowered only by an approved
     reallocation once spending has begun (see services.reallocation_approve)."""
 
@@ -141,7 +142,7 @@ def spending_upload_to(instance, filename: str) -> str:
     return f"sharing/spending/{timezone.now():%Y/%m}/{filename}"
 
 
-class Spending(models.Model):
+class Spending(Versioned):
     """One payment by a campus against a budget line (支出). Never past the campus's allocation
     for the line and year: services.spending_record checks under a row lock."""
 
@@ -186,7 +187,7 @@ class Spending(models.Model):
         return f"{self.campus} {self.spent_on} {self.purpose}"
 
 
-class Reallocation(models.Model):
+class Reallocation(Versioned):
     """A move of money between campuses of one budget (调剂), or from its unallocated rest to a
     campus (`from_campus` empty). Takes effect on the allocations only once approved; who
     approved it and when are kept."""
@@ -279,7 +280,7 @@ class AssetCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Asset(models.Model):
+class Asset(Versioned):
     """An item of the legal entity's property (资产), standing at one campus at a time. The
     campus changes only when a transfer is received (services.asset_transfer_receive)."""
 
@@ -325,7 +326,7 @@ class Asset(models.Model):
         return (self.code,)
 
 
-class AssetTransfer(models.Model):
+class AssetTransfer(Versioned):
     """A move of an asset between campuses: requested → approved → received (or rejected,
     cancelled). At most one open transfer per asset (constraint), so an asset is never promised
     to two campuses; its campus changes on "received" only."""
@@ -434,7 +435,7 @@ def resource_upload_to(instance, filename: str) -> str:
     return f"sharing/resources/{timezone.now():%Y/%m}/{filename}"
 
 
-class TeachingResource(models.Model):
+class TeachingResource(Versioned):
     """A lesson plan, recorded lesson, courseware or exam paper in the group's shared library."""
 
     class Kind(models.TextChoices):

@@ -10,10 +10,11 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from groupschool.concurrency import Versioned
 from groupschool.scoping import CampusScopedQuerySet
 
 
-class Unit(models.Model):
+class Unit(Versioned):
     """责任单位: a bureau office (股室) or a school named as responsible in the plan."""
 
     class Kind(models.TextChoices):
@@ -104,7 +105,7 @@ class StaffMemberQuerySet(CampusScopedQuerySet):
         return self.filter(is_active=True)
 
 
-class StaffMember(models.Model):
+class StaffMember(Versioned):
     """A teacher, manager or official. Personal identity numbers are never stored."""
 
     class Gender(models.TextChoices):
@@ -185,7 +186,7 @@ class StaffMember(models.Model):
         return self.name
 
 
-class Distinction(models.Model):
+class Distinction(Versioned):
     """An honour such as 名师 or 骨干教师, with its level."""
 
     class Kind(models.TextChoices):
@@ -233,7 +234,7 @@ class Distinction(models.Model):
         return f"{self.get_level_display()}{self.get_kind_display()}"
 
 
-class LeadingGroup(models.Model):
+class LeadingGroup(Versioned):
     """领导小组: the working group that steers a group's reform, with its office."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -263,7 +264,7 @@ class LeadingGroup(models.Model):
         return self.name
 
 
-class LeadingGroupMembership(models.Model):
+class LeadingGroupMembership(Versioned):
     class Role(models.TextChoices):
         LEADER = "leader", _("Leader (组长)")
         DEPUTY = "deputy", _("Deputy leader (副组长)")
@@ -307,7 +308,7 @@ class LeadingGroupMembership(models.Model):
         return f"{self.get_role_display()} {self.person}"
 
 
-class LeadershipPost(models.Model):
+class LeadershipPost(Versioned):
     """A post in the group's leadership team (集团校班子). The campus executive
     vice-principal is recorded on the campus itself."""
 
@@ -371,7 +372,7 @@ class ResponsibilityArea(models.TextChoices):
     WORKFORCE = "workforce", _("Teacher workforce (教师队伍建设)")
 
 
-class ResponsibilityAssignment(models.Model):
+class ResponsibilityAssignment(Versioned):
     """第一责任人: who answers first for one area, group-wide or on one campus."""
 
     group = models.ForeignKey(
@@ -441,7 +442,7 @@ class RotationQuerySet(CampusScopedQuerySet):
         return self.filter(start_on__lt=end_on, planned_end_on__gt=start_on)
 
 
-class Rotation(models.Model):
+class Rotation(Versioned):
     """交流轮岗: one teacher's exchange from one campus to another (县管校聘).
 
     proposed → approved → active → completed; or rejected / withdrawn. Only the personnel
@@ -556,7 +557,7 @@ class Rotation(models.Model):
             raise ValidationError(errors)
 
 
-class Mentorship(models.Model):
+class Mentorship(Versioned):
     """师徒结对: a mentor and a mentee on one campus for a period."""
 
     class Status(models.TextChoices):
@@ -627,7 +628,7 @@ class Mentorship(models.Model):
             raise ValidationError(errors)
 
 
-class Studio(models.Model):
+class Studio(Versioned):
     """名师工作室: a famous teacher's studio with its members."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -666,7 +667,7 @@ class Studio(models.Model):
         return self.name
 
 
-class StudioMembership(models.Model):
+class StudioMembership(Versioned):
     studio = models.ForeignKey(
         Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -702,7 +703,7 @@ class StudioMembership(models.Model):
             raise ValidationError({"left_on": _("Leaving cannot come before joining.")})
 
 
-class ResearchProject(models.Model):
+class ResearchProject(Versioned):
     """名师课题: a research project led by a famous teacher."""
 
     class Status(models.TextChoices):
@@ -766,7 +767,7 @@ class ResearchProject(models.Model):
             raise ValidationError({"end_on": _("The end must come after the start.")})
 
 
-class CrossCampusActivity(models.Model):
+class CrossCampusActivity(Versioned):
     """A joint activity across campuses: 校区教研, 送教, 听评课, 讲座."""
 
     class Kind(models.TextChoices):
@@ -818,7 +819,7 @@ class CrossCampusActivity(models.Model):
         return self.title
 
 
-class StaffingQuota(models.Model):
+class StaffingQuota(Versioned):
     """编制 and 岗位 of one campus in one year: authorised and filled."""
 
     campus = models.ForeignKey(

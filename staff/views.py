@@ -806,6 +806,9 @@ class ResponsibilityCreateView(ResponsibilityFormView):
 class ResponsibilityUpdateView(ResponsibilityFormView):
     title = _("Change the first responsible person")
 
+    def edited_record(self):
+        return self.assignment
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and user_scope(request.user).has_role(*self.allowed_roles):
             self.assignment = get_object_or_404(

@@ -274,10 +274,11 @@ FROM s""",
             )
             cursor.execute(
                 f"""{cte}
-INSERT INTO evaluation_cellreview (indicator_id, evaluatee_id, points, reason, reviewed_by_id, reviewed_at)
+INSERT INTO evaluation_cellreview
+       (indicator_id, evaluatee_id, points, reason, reviewed_by_id, reviewed_at, revision)
 SELECT c.indicator_id, c.evaluatee_id,
        CASE WHEN c.cx %% 2000 < 1000 THEN c.hp * 0.25 ELSE NULL END,
-       %s, (SELECT MIN(v.id) FROM v), %s
+       %s, (SELECT MIN(v.id) FROM v), %s, 1
 FROM c WHERE c.cx %% 1000 = {WORKLOAD_TWO}""",
                 [*params, "演示数据：组长核定", now],
             )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from guardian.models import UserObjectPermission
 
 from campuses.models import Campus
+from groupschool.concurrency import revision_data
 from groupschool.models import PolicySetting
 from groupschool.roles import CAMPUS_PERMISSION, Role
 from staff.models import StaffMember
@@ -37,7 +38,8 @@ def test_admin_change_of_a_staff_member_records_who_changed_it(campuses, admin_u
 def test_admin_change_of_a_policy_setting_records_who_changed_it(plan, admin_user, client_as):
     setting = PolicySetting.objects.create(key="big_class_from", value=56)
     client = client_as("admin")
-    response = client.post(_change_url(setting), {"key": "big_class_from", "value": "55", "note": "省定"})
+    data = {"key": "big_class_from", "value": "55", "note": "省定", **revision_data(setting)}
+    response = client.post(_change_url(setting), data)
     assert response.status_code == 302
     assert setting.history.latest().history_user == admin_user
     assert [row.value for row in setting.history.order_by("history_date")] == [56, 55]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import Indicator, Scheme, Score
+from groupschool.concurrency import revision_data
 
 
 def form(**overrides):
@@ -67,7 +68,10 @@ def test_maximum_cannot_fall_below_entered_points(scheme, longshi, client_as, su
     Score.objects.create(indicator=indicator, evaluatee=longshi, evaluator=supervisor, points=Decimal("15"))
     response = client_as("bureau").post(
         reverse("evaluation:indicator_update", args=[indicator.pk]),
-        form(code="A1.2", name=indicator.name, parent=indicator.parent_id, max_points="12"),
+        {
+            **form(code="A1.2", name=indicator.name, parent=indicator.parent_id, max_points="12"),
+            **revision_data(indicator),
+        },
     )
     assert response.status_code == 200
     assert "15" in " ".join(response.context["form"].errors["max_points"])

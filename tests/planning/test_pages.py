@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from groupschool.concurrency import revision_data
 from planning import services
 from planning.models import Document, Measure, Phase, SubTask
 
@@ -178,6 +179,8 @@ def test_subtask_create_bad_input_names_the_field(client_as, measure, campuses, 
 def test_measure_dates_can_be_set_by_the_bureau(client_as, measure):
     url = reverse("planning:measure_update", args=[measure.pk])
     assert client_as("vp-hongqi").get(url).status_code == 403
-    client_as("bureau").post(url, {"start_on": "2023-03-01", "due_on": "2023-09-30"})
+    client_as("bureau").post(
+        url, {"start_on": "2023-03-01", "due_on": "2023-09-30", **revision_data(measure)}
+    )
     measure.refresh_from_db()
     assert (measure.due_on, measure.status) == (datetime.date(2023, 9, 30), "overdue")

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campuses.models import EducationGroup
+from groupschool.concurrency import revision_data
 from planning.models import Rectification, SupervisionVisit
 
 from .factories import RectificationFactory, SupervisionVisitFactory
@@ -171,6 +172,7 @@ def test_vp_closes_own_rectification_with_record_and_attachment(client_as, item,
         {
             "closing_record": "已补齐台账并经督导室复查",
             "attachment": SimpleUploadedFile("台账.pdf", b"%PDF-1.4 ledger", content_type="application/pdf"),
+            **revision_data(item),
         },
     )
     assert response.status_code == 302

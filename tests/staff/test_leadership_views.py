@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campuses.models import EducationGroup
+from groupschool.concurrency import revision_data
 from staff import services
 from staff.models import LeadershipPost, ResponsibilityArea, ResponsibilityAssignment
 from tests.factories import CampusFactory, EducationGroupFactory, SchoolFactory, StaffMemberFactory
@@ -250,7 +251,9 @@ def test_outsider_cannot_assign(plan, outsider, leadership):
 
 def test_principal_changes_a_first_responsible_person(as_user, leadership, principal):
     assignment = leadership["assignments"]["taojiang"]
-    response = as_user("principal").post(change(assignment), {"person": leadership["people"]["校长乙"].pk})
+    response = as_user("principal").post(
+        change(assignment), {"person": leadership["people"]["校长乙"].pk, **revision_data(assignment)}
+    )
     assert response.status_code == 302 and response["Location"] == RESPONSIBILITIES
     assignment.refresh_from_db()
     assert assignment.person.name == "校长乙" and assignment.campus.code == "taojiang"

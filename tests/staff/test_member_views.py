@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from groupschool.concurrency import revision_data
 from staff.models import Distinction, PostType, ProfessionalTitle, StaffMember, Subject
 from tests.factories import (
     CampusFactory,
@@ -196,7 +197,11 @@ def test_edit_is_recorded_in_the_history_with_who_and_what(client_as, teachers):
     response = client.post(
         edit(member),
         member_form(
-            member.home_campus, name="王改名", staff_number=member.staff_number, subject=Subject.ENGLISH
+            member.home_campus,
+            name="王改名",
+            staff_number=member.staff_number,
+            subject=Subject.ENGLISH,
+            **revision_data(member),
         ),
     )
     assert response.status_code == 302
@@ -230,7 +235,10 @@ def test_read_only_roles_see_everything_but_cannot_edit(client_as, teachers, use
 def test_personnel_edits_any_campus(client_as, teachers):
     member = teachers["taojiang"]
     response = client_as("personnel").post(
-        edit(member), member_form(member.home_campus, name="桃江新名", staff_number=member.staff_number)
+        edit(member),
+        member_form(
+            member.home_campus, name="桃江新名", staff_number=member.staff_number, **revision_data(member)
+        ),
     )
     assert response.status_code == 302
     member.refresh_from_db()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from groupschool.concurrency import revision_data
 from groupschool.models import NO_SOURCE, PolicySetting
 from staff import services
 from staff.models import CrossCampusActivity, Distinction, Mentorship, ResearchProject, StudioMembership
@@ -317,6 +318,7 @@ def test_vp_records_the_outcome_of_a_pair(as_user, records, vp_longxiang):
             "status": "completed",
             "goals": pair.goals,
             "outcome": "徒弟获区级优质课一等奖",
+            **revision_data(pair),
         },
     )
     assert response.status_code == 302
