@@ -12,14 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access
-
-# The import of scores from a sheet is written in evaluation.imports; it is one of this app's services.
+# The import of scores from a sheet is written in evaluation.imports; `scores_import` below is
+# its service (the import, then the results go stale).
+from . import access, imports
 from .imports import (  # noqa: F401
     REQUIRED_IMPORT_COLUMNS,
     ScoreImportOutcome,
     score_import_template,
-    scores_import,
 )
 from .models import (
     Appeal,
@@ -45,6 +44,13 @@ class StaleScoreError(Exception):
             _("Someone saved this cell after you opened it: check the newer value and save again.")
         )
         self.current = current
+
+
+def scheme_mark_stale(*, scheme: Scheme | int) -> None:
+    """The scheme's current results no longer match its scores, indicators or evaluatees: the
+    next publication needs a new computation. The one place the flag is raised; a computation
+    run (evaluation.compute) lowers it when it switches the scheme to its results."""
+    Scheme.objects.filter(pk=getattr(scheme, "pk", scheme)).update(results_stale=True)
 
 
 def parse_points(value) -> Decimal:
@@ -122,8 +128,34 @@ def score_save(
         score.save()
     # A changed score needs a new confirmation where the cell was flagged, and new results.
     CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return score
+
+
+@transaction.atomic
+def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = False) -> ScoreImportOutcome:
+    """Import one evaluator's scores from a sheet (evaluation.imports.scores_sheet_import: all
+    rows valid or none written); when cells changed, the scheme's results go stale."""
+    outcome = imports.scores_sheet_import(
+        user=user, scheme=scheme, dataset=dataset, overwrite_newer=overwrite_newer
+    )
+    if outcome.cells_touched:
+        scheme_mark_stale(scheme=scheme)
+    return outcome
+
+
+@transaction.atomic
+def scheme_save(*, user, scheme: Scheme) -> Scheme:
+    """Create or change a scheme that is not published; a changed scheme's results go stale
+    (its aggregation, bands or peers may differ)."""
+    if not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot change assessment schemes."))
+    if scheme.pk and Scheme.objects.filter(pk=scheme.pk, status=Scheme.Status.PUBLISHED).exists():
+        raise ValidationError(_("A published scheme cannot be changed."))
+    scheme.full_clean()
+    scheme.save()
+    scheme_mark_stale(scheme=scheme)
+    return scheme
 
 
 # --- Scheme status --------------------------------------------------------------------------
@@ -201,6 +233,8 @@ def evaluatees_sync(*, scheme: Scheme) -> int:
             if code not in existing:
                 new.append(Evaluatee(scheme=scheme, code=code, name=member.name, staff=member))
     Evaluatee.objects.bulk_create(new)
+    if new:
+        scheme_mark_stale(scheme=scheme)
     return len(new)
 
 
@@ -236,7 +270,7 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
         evaluatee=evaluatee,
         defaults={"points": points, "reason": reason.strip(), "reviewed_by": user},
     )
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return review
 
 
@@ -519,7 +553,7 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
     if indicator.parent_id and Score.objects.filter(indicator_id=indicator.parent_id).exists():
         raise ValidationError({"parent": _("The first-level indicator already has scores of its own.")})
     indicator.save()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return indicator
 
 
@@ -531,4 +565,4 @@ def indicator_delete(*, user, indicator: Indicator) -> None:
     if Score.objects.filter(Q(indicator=indicator) | Q(indicator__parent=indicator)).exists():
         raise ValidationError(_("Scores were entered for this indicator: it cannot be removed."))
     indicator.delete()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)

@@ -86,6 +86,9 @@ class SchemeCreateView(PortalCreateView):
     allowed_roles = access.MANAGER_ROLES
     title = gettext_lazy("New assessment scheme")
 
+    def save_object(self, form):
+        return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
+
     def get_success_url(self):
         return reverse("evaluation:scheme_detail", args=[self.object.pk])
 
@@ -100,11 +103,7 @@ class SchemeUpdateView(PortalUpdateView):
         return super().get_queryset().exclude(status=Scheme.Status.PUBLISHED)
 
     def save_object(self, form):
-        scheme = form.save(commit=False)
-        scheme.results_stale = True
-        scheme.full_clean()
-        scheme.save()
-        return scheme
+        return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
     def get_success_url(self):
         return reverse("evaluation:scheme_detail", args=[self.object.pk])
@@ -787,8 +786,6 @@ def scheme_evaluatees_sync(request, pk):
     _require(access.can_manage(request.user))
     scheme = get_object_or_404(Scheme.objects.filter(status__in=services.EDITABLE_STATUSES), pk=pk)
     added = services.evaluatees_sync(scheme=scheme)
-    if added:
-        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
     messages.success(request, _("%(n)d evaluatees added.") % {"n": added})
     return redirect("evaluation:scheme_detail", pk=scheme.pk)
 
