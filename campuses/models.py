@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,6 +95,9 @@ class EducationGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:group_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
 
@@ -165,6 +169,9 @@ class School(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:school_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
 
@@ -219,6 +226,9 @@ class Campus(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:campus_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.code,)

@@ -89,8 +89,6 @@ class SchemeCreateView(PortalCreateView):
     def save_object(self, form):
         return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("evaluation:scheme_detail", args=[self.object.pk])
 
 
 class SchemeUpdateView(PortalUpdateView):
@@ -105,8 +103,6 @@ class SchemeUpdateView(PortalUpdateView):
     def save_object(self, form):
         return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("evaluation:scheme_detail", args=[self.object.pk])
 
 
 class SchemeDetailView(RoleRequiredMixin, PortalDetailView):

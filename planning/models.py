@@ -285,6 +285,9 @@ class Measure(PlanItemMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:measure_detail", args=[self.pk])
+
     def _inherited_due(self):
         return self.phase.end_on if self.phase_id else None
 
@@ -557,6 +560,9 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:meeting_detail", args=[self.pk])
+
 
 class Decision(models.Model):
     """A decision taken at a meeting; `decision_create` may add follow-up sub-tasks."""
@@ -670,6 +676,9 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:document_detail", args=[self.pk])
 
 
 class Notification(models.Model):

@@ -345,8 +345,6 @@ class MeasureUpdateView(PortalUpdateView):
         # The due date or phase may have changed: the status follows the effective due date.
         return services.measure_progress_rollup(measure=measure)
 
-    def get_success_url(self):
-        return reverse("planning:measure_detail", args=[self.object.pk])
 
 
 # --- Progress reports ------------------------------------------------------------------------
@@ -558,8 +556,6 @@ class DocumentCreateView(PortalCreateView):
         document.save()
         return document
 
-    def get_success_url(self):
-        return reverse("planning:document_detail", args=[self.object.pk])
 
 
 def _document_action(request, pk, action):
@@ -691,8 +687,6 @@ class MeetingCreateView(PortalCreateView):
     title = _("New meeting")
     success_message = _("Meeting saved.")
 
-    def get_success_url(self):
-        return reverse("planning:meeting_detail", args=[self.object.pk])
 
 
 class DecisionCreateView(PlanEditorMixin, ScopedFormMixin, FormView):
@@ -849,8 +843,6 @@ class SupervisionVisitCreateView(PortalCreateView):
             campus=data["campus"],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class SupervisionVisitUpdateView(PortalUpdateView):
@@ -872,8 +864,6 @@ class SupervisionVisitUpdateView(PortalUpdateView):
             findings=data["findings"],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 # --- Rectifications ----------------------------------------------------------------------------
@@ -1095,8 +1085,6 @@ class ExpansionApplicationCreateView(PortalCreateView):
             user=self.request.user, documents=[upload] if upload else [], **form.application_fields()
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class ExpansionApplicationUpdateView(PortalUpdateView):
@@ -1123,8 +1111,6 @@ class ExpansionApplicationUpdateView(PortalUpdateView):
             user=self.request.user, application=application, **form.application_fields()
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 #: The review steps of an application: the service that takes it, and what the user is told.
@@ -1276,8 +1262,6 @@ class ExperienceCreateView(PortalCreateView):
             files=[upload] if upload else [],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class ExperienceUpdateView(PortalUpdateView):
@@ -1307,8 +1291,6 @@ class ExperienceUpdateView(PortalUpdateView):
             files=[upload] if upload else [],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 def _experience_action(request, pk, action, done_message):

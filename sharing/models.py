@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -98,6 +99,9 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year} {self.line}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:budget_detail", args=[self.pk])
 
 
 class Allocation(models.Model):
@@ -185,6 +189,9 @@ class Spending(models.Model):
     def __str__(self) -> str:
         return f"{self.campus} {self.spent_on} {self.purpose}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:spending_detail", args=[self.pk])
+
 
 class Reallocation(models.Model):
     """A move of money between campuses of one budget (调剂), or from its unallocated rest to a
@@ -263,6 +270,9 @@ class Reallocation(models.Model):
         source = self.from_campus or _("unallocated")
         return f"{self.budget}: {source} → {self.to_campus} {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:reallocation_detail", args=[self.pk])
+
 
 # --------------------------------------------------------------------------------------------
 # Assets (资产统筹)
@@ -320,6 +330,9 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:asset_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.code,)
@@ -402,6 +415,9 @@ class AssetTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset}: {self.from_campus} → {self.to_campus}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:transfer_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -490,6 +506,9 @@ class TeachingResource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:resource_detail", args=[self.pk])
 
 
 class ResourceUse(models.Model):

@@ -190,8 +190,6 @@ class BudgetCreateView(PortalCreateView):
     def save_object(self, form):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:budget_detail", args=[self.object.pk])
 
 
 class BudgetUpdateView(PortalUpdateView):
@@ -204,8 +202,6 @@ class BudgetUpdateView(PortalUpdateView):
     def save_object(self, form):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:budget_detail", args=[self.object.pk])
 
 
 class AllocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -335,8 +331,6 @@ class SpendingCreateView(PortalCreateView):
             )
         return context
 
-    def get_success_url(self):
-        return reverse("sharing:spending_detail", args=[self.object.pk])
 
 
 def spending_attachment(request, pk):
@@ -374,7 +368,7 @@ class ReallocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("sharing:reallocation_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 class ReallocationDetailView(PortalDetailView):
@@ -467,8 +461,6 @@ class AssetCreateView(PortalCreateView):
     def save_object(self, form):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:asset_detail", args=[self.object.pk])
 
 
 class AssetUpdateView(PortalUpdateView):
@@ -481,8 +473,6 @@ class AssetUpdateView(PortalUpdateView):
     def save_object(self, form):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:asset_detail", args=[self.object.pk])
 
 
 class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -517,7 +507,7 @@ class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("sharing:transfer_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 class AssetTransferListView(PortalListView):
@@ -631,8 +621,6 @@ class TeachingResourceCreateView(PortalCreateView):
     def save_object(self, form):
         return services.resource_upload(user=self.request.user, resource=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:resource_detail", args=[self.object.pk])
 
 
 def resource_download(request, pk):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -183,6 +184,9 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:member_detail", args=[self.pk])
 
 
 class Distinction(models.Model):
@@ -530,6 +534,9 @@ class Rotation(models.Model):
     def __str__(self) -> str:
         return f"{self.staff}: {self.from_campus} → {self.to_campus}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:rotation_detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if self.from_campus_id and self.from_campus_id == self.to_campus_id:
@@ -617,6 +624,9 @@ class Mentorship(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:mentorship_detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if self.mentor_id and self.mentor_id == self.mentee_id:
@@ -664,6 +674,9 @@ class Studio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:studio_detail", args=[self.pk])
 
 
 class StudioMembership(models.Model):
@@ -761,6 +774,9 @@ class ResearchProject(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:project_detail", args=[self.pk])
+
     def clean(self):
         if self.start_on and self.end_on and self.end_on <= self.start_on:
             raise ValidationError({"end_on": _("The end must come after the start.")})
@@ -816,6 +832,9 @@ class CrossCampusActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:activity_detail", args=[self.pk])
 
 
 class StaffingQuota(models.Model):

@@ -4,11 +4,10 @@ import calendar
 import datetime
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, Value, When
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from groupschool.history import history_rows
 from groupschool.models import POLICY_RULES, policy_values
 from groupschool.roles import Role
 from groupschool.scoping import user_scope
+from groupschool.workflow import step_view
 
 from . import services
 from .filters import (
@@ -152,8 +152,6 @@ class StaffMemberCreateView(PortalCreateView):
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("staff:member_detail", args=[self.object.pk])
 
 
 class StaffMemberUpdateView(PortalUpdateView):
@@ -171,8 +169,6 @@ class StaffMemberUpdateView(PortalUpdateView):
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("staff:member_detail", args=[self.object.pk])
 
 
 class RotationListView(PortalListView):
@@ -250,7 +246,7 @@ class RotationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("staff:rotation_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 def rotation_eligibility_view(request, staff_pk):
@@ -300,24 +296,15 @@ class RotationDetailView(PortalDetailView):
         return context
 
 
-def _rotation_action(request, pk, action, done_message):
-    """Run one workflow step on a rotation in the user's scope (else 404). A refused role is a
-    403 (PermissionDenied from the service); a rule broken is a message on the rotation page."""
-    rotation = get_object_or_404(Rotation.objects.for_user(request.user), pk=pk)
-    try:
-        action(rotation)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done_message)
-    return redirect("staff:rotation_detail", pk=rotation.pk)
+def _rotation_step(request, pk, action, done_message):
+    """One workflow step on a rotation in the user's scope (else 404), by groupschool.workflow."""
+    return step_view(request, Rotation.objects.for_user(request.user), pk, action, done_message)
 
 
 @require_POST
 def rotation_approve(request, pk):
     note = request.POST.get("note", "").strip()
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_approve(user=request.user, rotation=rotation, note=note),
@@ -328,7 +315,7 @@ def rotation_approve(request, pk):
 @require_POST
 def rotation_reject(request, pk):
     note = request.POST.get("note", "").strip()
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_reject(user=request.user, rotation=rotation, note=note),
@@ -338,7 +325,7 @@ def rotation_reject(request, pk):
 
 @require_POST
 def rotation_withdraw(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_withdraw(user=request.user, rotation=rotation),
@@ -348,7 +335,7 @@ def rotation_withdraw(request, pk):
 
 @require_POST
 def rotation_start(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_start(user=request.user, rotation=rotation),
@@ -358,7 +345,7 @@ def rotation_start(request, pk):
 
 @require_POST
 def rotation_start_today(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_start(user=request.user, rotation=rotation, move_start=True),
@@ -372,7 +359,7 @@ def rotation_complete(request, pk):
         ended_on = forms.DateField(required=False).clean(request.POST.get("ended_on", ""))
         services.rotation_complete(user=request.user, rotation=rotation, ended_on=ended_on)
 
-    return _rotation_action(request, pk, complete, _("Rotation completed."))
+    return _rotation_step(request, pk, complete, _("Rotation completed."))
 
 
 # --- Mentoring, studios, projects, activities, quotas, leadership (helper "programmes") ---
@@ -459,8 +446,6 @@ class MentorshipCreateView(PortalCreateView):
             goals=data["goals"],
         )
 
-    def get_success_url(self):
-        return reverse("staff:mentorship_detail", args=[self.object.pk])
 
 
 class MentorshipUpdateView(PortalUpdateView):
@@ -488,8 +473,6 @@ class MentorshipUpdateView(PortalUpdateView):
             outcome=data["outcome"],
         )
 
-    def get_success_url(self):
-        return reverse("staff:mentorship_detail", args=[self.object.pk])
 
 
 class StudioListView(PortalListView):
@@ -635,8 +618,6 @@ class ActivityCreateView(PortalCreateView):
             summary=data["summary"],
         )
 
-    def get_success_url(self):
-        return reverse("staff:activity_detail", args=[self.object.pk])
 
 
 class StaffingQuotaListView(PortalListView):
