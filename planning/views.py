@@ -30,6 +30,7 @@ from groupschool.generic import (
 from groupschool.history import history_rows
 from groupschool.scoping import user_scope
 from groupschool.uploads import file_response
+from groupschool.workflow import form_error, step_view
 
 from . import selectors, services
 from .filters import (
@@ -558,76 +559,68 @@ class DocumentCreateView(PortalCreateView):
 
 
 
-def _document_action(request, pk, action):
+def _document_step(request, pk, action, done_message):
+    """One step of a document's workflow (planning.services.DOCUMENT_WORKFLOW), by
+    groupschool.workflow.step_view; a form's errors come back as messages on the page."""
     if not can_edit_plan(request.user):
         raise PermissionDenied(_("Your role cannot change the plan."))
-    document = get_object_or_404(editable_campus_records(Document, request.user), pk=pk)
-    try:
-        action(document)
-    except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
-    return redirect("planning:document_detail", pk=document.pk)
+    return step_view(
+        request, editable_campus_records(Document, request.user), pk, action, done_message
+    )
 
 
 @require_POST
 def document_submit(request, pk):
-    def action(document):
-        services.document_submit(user=request.user, document=document)
-        messages.success(request, _("Document submitted for review."))
-
-    return _document_action(request, pk, action)
+    return _document_step(
+        request,
+        pk,
+        lambda document: services.document_submit(user=request.user, document=document),
+        _("Document submitted for review."),
+    )
 
 
 @require_POST
 def document_return(request, pk):
-    def action(document):
-        services.document_return(user=request.user, document=document)
-        messages.success(request, _("Document returned to draft."))
-
-    return _document_action(request, pk, action)
+    return _document_step(
+        request,
+        pk,
+        lambda document: services.document_return(user=request.user, document=document),
+        _("Document returned to draft."),
+    )
 
 
 @require_POST
 def document_approve(request, pk):
-    def action(document):
+    def approve(document):
         form = DocumentApproveForm(request.POST, user=request.user)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return
+            raise form_error(form)
         services.document_approve(
             user=request.user,
             document=document,
             meeting=form.cleaned_data["meeting"],
             approved_on=form.cleaned_data["approved_on"],
         )
-        messages.success(request, _("Document approved."))
 
     if not can_approve_documents(request.user):
         raise PermissionDenied(_("Only the bureau approves or returns documents."))
-    return _document_action(request, pk, action)
+    return _document_step(request, pk, approve, _("Document approved."))
 
 
 @require_POST
 def document_new_version(request, pk):
-    def action(document):
+    def new_version(document):
         form = DocumentVersionForm(request.POST, request.FILES)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
         services.document_new_version(
             user=request.user,
             document=document,
             version=form.cleaned_data["version"],
             file=form.cleaned_data["file"],
         )
-        messages.success(request, _("New version started as a draft."))
 
-    return _document_action(request, pk, action)
+    return _document_step(request, pk, new_version, _("New version started as a draft."))
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -1132,17 +1125,16 @@ def application_step(request, pk, step):
     rule is a message on the page."""
     if not can_read_applications(request.user):
         raise PermissionDenied(_("Your role cannot do this."))
-    application = get_object_or_404(ExpansionApplication.objects.for_user(request.user), pk=pk)
     service, done_message = APPLICATION_STEPS[step]
     form = ApplicationCommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        service(user=request.user, application=application, comment=comment)
-    except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
-    else:
-        messages.success(request, done_message)
-    return redirect("planning:application_detail", pk=application.pk)
+    return step_view(
+        request,
+        ExpansionApplication.objects.for_user(request.user),
+        pk,
+        lambda application: service(user=request.user, application=application, comment=comment),
+        done_message,
+    )
 
 
 @require_POST
