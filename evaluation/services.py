@@ -11,6 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groupschool.workflow import Step, Workflow
 
 # The import of scores from a sheet is written in evaluation.imports; `scores_import` below is
 # its service (the import, then the results go stale).
@@ -468,15 +471,39 @@ def appeal_file(*, user, evaluatee: Evaluatee, indicator: Indicator, reasons: st
     return appeal
 
 
+def _appeal_decider(user, appeal: Appeal) -> bool:
+    return access.can_decide_appeal(user)
+
+
+#: filed → accepted (the results are recomputed and published again) or rejected, by the bureau.
+APPEAL_WORKFLOW = Workflow(
+    Appeal,
+    (
+        Step(
+            "accept",
+            (Appeal.Status.FILED,),
+            Appeal.Status.ACCEPTED,
+            _appeal_decider,
+            gettext_lazy("Only the bureau decides appeals."),
+        ),
+        Step(
+            "reject",
+            (Appeal.Status.FILED,),
+            Appeal.Status.REJECTED,
+            _appeal_decider,
+            gettext_lazy("Only the bureau decides appeals."),
+        ),
+    ),
+    wrong_status=gettext_lazy("This appeal was already decided."),
+    error_field=None,
+)
+
+
 @transaction.atomic
 def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_points=None) -> Appeal:
     """The bureau accepts (with the corrected points) or rejects an appeal, with a reason.
     An accepted appeal recomputes the results and publishes them as a new version."""
-    if not access.can_decide_appeal(user):
-        raise PermissionDenied(_("Only the bureau decides appeals."))
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != Appeal.Status.FILED:
-        raise ValidationError(_("This appeal was already decided."))
+    appeal = APPEAL_WORKFLOW.take(user, appeal, "accept" if accept else "reject")
     if not (reason or "").strip():
         raise ValidationError({"decision_reason": _("Give the reason for the decision.")})
     appeal.decided_by = user
@@ -505,15 +532,14 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
         )
         scheme = Scheme.objects.get(pk=appeal.evaluatee.scheme_id)
         results_compute_now(scheme=scheme, user=user)
-        appeal.corrected_points = points
-        appeal.status = Appeal.Status.ACCEPTED
+        APPEAL_WORKFLOW.move(appeal, "accept", corrected_points=points)
         appeal.resulting_snapshot = scheme_publish(
             user=user,
             scheme=scheme,
             reason=_("Appeal #%(pk)s accepted: %(reason)s") % {"pk": appeal.pk, "reason": reason.strip()},
         )
     else:
-        appeal.status = Appeal.Status.REJECTED
+        APPEAL_WORKFLOW.move(appeal, "reject")
     appeal.save()
     return appeal
 

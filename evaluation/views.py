@@ -28,6 +28,7 @@ from groupschool.generic import (
     RoleRequiredMixin,
 )
 from groupschool.tables import number_formatter
+from groupschool.workflow import form_error, step_view
 
 from . import access, selectors, services
 from .filters import ResultFilterSet, SchemeFilterSet
@@ -605,28 +606,27 @@ def appeal_file(request, pk):
 @require_POST
 def appeal_decide(request, pk):
     _require(access.can_decide_appeal(request.user))
-    appeal = get_object_or_404(
-        Appeal.objects.for_user(request.user).select_related("evaluatee__scheme"), pk=pk
-    )
-    form = AppealDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal_decide(
-                user=request.user,
-                appeal=appeal,
-                accept=form.cleaned_data["accept"],
-                reason=form.cleaned_data["reason"],
-                corrected_points=form.cleaned_data["corrected_points"],
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Appeal decided."))
-    else:
-        messages.error(
-            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+
+    def decide(appeal):
+        form = AppealDecisionForm(request.POST)
+        if not form.is_valid():
+            raise form_error(form)
+        services.appeal_decide(
+            user=request.user,
+            appeal=appeal,
+            accept=form.cleaned_data["accept"],
+            reason=form.cleaned_data["reason"],
+            corrected_points=form.cleaned_data["corrected_points"],
         )
-    return redirect("evaluation:scheme_detail", pk=appeal.evaluatee.scheme_id)
+
+    return step_view(
+        request,
+        Appeal.objects.for_user(request.user).select_related("evaluatee__scheme"),
+        pk,
+        decide,
+        _("Appeal decided."),
+        redirect_to=lambda appeal: appeal.evaluatee.scheme.get_absolute_url(),
+    )
 
 
 def _read_sheet(upload):
