@@ -25,6 +25,7 @@ from django.db.models import (
 from .compute import derivation_text
 from .models import (
     BAND_ORDER,
+    Band,
     CellReview,
     ComputationRun,
     Evaluatee,
@@ -144,6 +145,98 @@ def own_scores(*, user, scheme: Scheme, evaluatee_ids) -> dict[tuple[int, int], 
 
 def latest_snapshot(scheme: Scheme) -> PublishedSnapshot | None:
     return scheme.snapshots.order_by("-version").first()
+
+
+# --- Published results: read from the frozen snapshot ------------------------------------
+
+
+@dataclass(frozen=True)
+class FrozenPeerCategory:
+    pk: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class FrozenEvaluatee:
+    pk: int
+    code: str
+    name: str
+    peer_category: FrozenPeerCategory
+
+
+@dataclass(frozen=True)
+class FrozenResult:
+    """One row of a published version, as it was frozen (PublishedSnapshot.data): the same
+    attributes the ranking's table reads from a live `Result`."""
+
+    evaluatee: FrozenEvaluatee
+    rank: int
+    position: int
+    peer_size: int | None
+    total: Decimal
+    percentile: Decimal
+    band: str
+    indicator_points: dict[int, Decimal | None]
+
+    @property
+    def evaluatee_id(self) -> int:
+        return self.evaluatee.pk
+
+    def get_band_display(self) -> str:
+        return str(Band(self.band).label) if self.band in Band.values else self.band
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def snapshot_indicators(snapshot: PublishedSnapshot) -> list[dict]:
+    """The leaf indicators as they were published: pk, code, name, max_points, weight."""
+    return list(snapshot.data.get("indicators", []))
+
+
+def snapshot_results(
+    snapshot: PublishedSnapshot, *, q: str = "", peer_category=None, band: str = ""
+) -> list[FrozenResult]:
+    """The published version's rows, frozen at publication whatever was computed or renamed
+    since, by peer category then position; narrowed like the live ranking (code or name
+    containing `q`, a peer category, a band). Snapshots older than the frozen peer category id
+    are matched on its name."""
+    q = (q or "").strip().lower()
+    rows = []
+    for row in snapshot.data.get("rows", []):
+        category_id = row.get("peer_category_id")
+        if peer_category is not None:
+            same = (
+                category_id == peer_category.pk
+                if "peer_category_id" in row
+                else row.get("peer_category", "") == peer_category.name
+            )
+            if not same:
+                continue
+        if band and row.get("band") != band:
+            continue
+        if q and q not in str(row.get("code", "")).lower() and q not in str(row.get("name", "")).lower():
+            continue
+        rows.append(
+            FrozenResult(
+                evaluatee=FrozenEvaluatee(
+                    pk=row["evaluatee"],
+                    code=row.get("code", ""),
+                    name=row.get("name", ""),
+                    peer_category=FrozenPeerCategory(category_id, row.get("peer_category", "")),
+                ),
+                rank=row["rank"],
+                position=row.get("position", row["rank"]),
+                peer_size=row.get("peer_size"),
+                total=_decimal(row["total"]),
+                percentile=_decimal(row.get("percentile")),
+                band=row.get("band", ""),
+                indicator_points={int(pk): _decimal(points) for pk, points in row.get("cells", {}).items()},
+            )
+        )
+    rows.sort(key=lambda r: (r.evaluatee.peer_category.name, r.position))
+    return rows
 
 
 def last_run(scheme: Scheme) -> ComputationRun | None:

@@ -317,7 +317,8 @@ def results_compute_now(*, scheme: Scheme, user=None) -> ComputationRun:
 
 
 def snapshot_data(run: ComputationRun) -> dict:
-    """The run's results as frozen JSON: indicators, then one row per evaluatee."""
+    """The run's results as frozen JSON: indicators, then one row per evaluatee; everything the
+    published ranking shows (evaluation.selectors.snapshot_results reads it back)."""
     indicators = list(
         Indicator.objects.filter(scheme_id=run.scheme_id, children__isnull=True).values(
             "pk", "code", "name", "max_points", "weight"
@@ -336,6 +337,7 @@ def snapshot_data(run: ComputationRun) -> dict:
                 "code": evaluatee.code,
                 "name": evaluatee.name,
                 "peer_category": evaluatee.peer_category.name if evaluatee.peer_category else "",
+                "peer_category_id": evaluatee.peer_category_id,
                 "total": str(result.total),
                 "rank": result.rank,
                 "position": result.position,

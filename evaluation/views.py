@@ -433,6 +433,7 @@ class ResultListView(RoleRequiredMixin, PortalListView):
     table_class = ResultTable
     filterset_class = ResultFilterSet
     template_name = "evaluation/result_list.html"
+    frozen = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -445,6 +446,9 @@ class ResultListView(RoleRequiredMixin, PortalListView):
                 or self.state.code == "published"
             )
             self.run = selectors.results_readable_run(request.user, self.scheme, published=self.published)
+            # A published version is shown as it was frozen: nothing computed or renamed since
+            # changes it.
+            self.frozen = self.state.snapshot if self.published and self.run is not None else None
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -456,18 +460,37 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         return f"results-{self.scheme.pk}"
 
     def get_queryset(self):
-        if self.run is None:
+        if self.run is None or self.frozen is not None:
             return Result.objects.none()
         # Published rankings are public to every portal role; unpublished ones never reach
         # this line for the others (results_readable_run gives them the published run only).
         return selectors.results_of_run(self.run)
 
+    def frozen_rows(self) -> list[selectors.FrozenResult]:
+        """The published version's rows, narrowed by the same filter form as the live ones."""
+        filters = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+        return selectors.snapshot_results(
+            self.frozen,
+            q=filters.get("q") or "",
+            peer_category=filters.get("peer_category"),
+            band=filters.get("band") or "",
+        )
+
+    def get_table_data(self):
+        if self.frozen is not None:
+            if not hasattr(self, "_frozen_rows"):
+                self._frozen_rows = self.frozen_rows()
+            return self._frozen_rows
+        return super().get_table_data()
+
     def get_table_kwargs(self):
-        indicators = list(selectors.leaf_indicators(self.scheme))
+        if self.frozen is not None:
+            columns = [(i["pk"], i["code"]) for i in selectors.snapshot_indicators(self.frozen)]
+        else:
+            columns = [(i.pk, i.code) for i in selectors.leaf_indicators(self.scheme)]
         return {
             "extra_columns": [
-                (f"i{indicator.pk}", IndicatorColumn(indicator.pk, verbose_name=indicator.code))
-                for indicator in indicators
+                (f"i{pk}", IndicatorColumn(pk, verbose_name=code)) for pk, code in columns
             ],
             "empty_text": _("No results to show: the box above says what comes next.")
             if self.run is None
@@ -475,6 +498,9 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         }
 
     def get_context_data(self, **kwargs):
+        if self.frozen is not None:
+            # The page (and its paginator) lists the frozen rows, not the live queryset.
+            kwargs["object_list"] = self.object_list = self.get_table_data()
         context = super().get_context_data(**kwargs)
         state = self.state
         context.update(
