@@ -124,9 +124,6 @@ class ResultTable(RecordRowsMixin, tables.Table):
         order_by = ("peer_category", "rank")
         template_name = "evaluation/_result_table.html"
 
-    def value_band(self, record):
-        return record.get_band_display()
-
     def indicator_ids(self) -> list[int]:
         """The indicator columns' indicators, in the order of the header."""
         return [
