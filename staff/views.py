@@ -5,7 +5,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from campuses.models import Campus, EducationGroup
+from campuses.models import Campus
 from groupschool import permissions
 from groupschool.generic import (
     PortalCreateView,
@@ -53,12 +53,8 @@ from .forms import (
 from .models import (
     CrossCampusActivity,
     Distinction,
-    LeadershipPost,
-    LeadingGroup,
-    LeadingGroupMembership,
     Mentorship,
     ResearchProject,
-    ResponsibilityArea,
     ResponsibilityAssignment,
     Rotation,
     StaffingQuota,
@@ -66,7 +62,14 @@ from .models import (
     Studio,
     StudioMembership,
 )
-from .selectors import COUNTED_ROTATION_STATUSES, rotation_eligibility, rotation_figures
+from .selectors import (
+    COUNTED_ROTATION_STATUSES,
+    leading_group_rows,
+    responsibility_blocks,
+    rotation_eligibility,
+    rotation_figures,
+    staff_member_related,
+)
 from .tables import (
     ActivityTable,
     MentorshipTable,
@@ -105,38 +108,12 @@ class StaffMemberDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, member = self.request.user, self.object
-        rotations = list(
-            Rotation.objects.for_user(user)
-            .filter(staff=member)
-            .select_related("from_campus", "to_campus", "decided_by")
-        )
+        related = staff_member_related(user=user, member=member)
         context.update(
             can_edit=permissions.can_edit_campus_records(user),
             can_propose_rotation=permissions.can_propose_rotation(user) and member.home_campus_id is not None,
-            rotations=[(rotation, rotation_status_badge(rotation)) for rotation in rotations],
-            mentees=list(
-                Mentorship.objects.for_user(user).filter(mentor=member).select_related("mentee", "campus")
-            ),
-            mentors=list(
-                Mentorship.objects.for_user(user).filter(mentee=member).select_related("mentor", "campus")
-            ),
-            studios=list(
-                Studio.objects.for_user(user)
-                .filter(Q(leader=member) | Q(memberships__member=member))
-                .select_related("campus", "leader")
-                .distinct()
-            ),
-            projects=list(
-                ResearchProject.objects.for_user(user)
-                .filter(Q(leader=member) | Q(members=member))
-                .select_related("campus", "leader")
-                .distinct()
-            ),
-            activities=list(
-                CrossCampusActivity.objects.for_user(user)
-                .filter(participants=member)
-                .select_related("host_campus")
-            ),
+            rotations=[(rotation, rotation_status_badge(rotation)) for rotation in related.pop("rotations")],
+            **related,
             history=history_rows(member),
         )
         return context
@@ -644,12 +621,6 @@ class StaffingQuotaListView(PortalListView):
 
 
 #: The plan lists the leading group's 组长 first, then 副组长, then 成员.
-LEADING_ROLE_ORDER = Case(
-    *(When(role=role, then=Value(i)) for i, role in enumerate(LeadingGroupMembership.Role.values)),
-    output_field=IntegerField(),
-)
-
-
 class LeadingGroupView(TemplateView):
     """领导小组 of the groups in the user's scope, as the plan names them, with its office."""
 
@@ -657,27 +628,7 @@ class LeadingGroupView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        memberships = LeadingGroupMembership.objects.select_related("person").order_by(
-            LEADING_ROLE_ORDER, "order", "pk"
-        )
-        leading_groups = (
-            LeadingGroup.objects.filter(group__in=EducationGroup.objects.for_user(self.request.user))
-            .select_related("group", "office_director")
-            .prefetch_related(Prefetch("memberships", queryset=memberships))
-            .order_by("group__name", "name")
-        )
-        rows = []
-        for leading_group in leading_groups:
-            by_role = {role: [] for role in LeadingGroupMembership.Role}
-            for membership in leading_group.memberships.all():
-                by_role[membership.role].append(membership.person)
-            rows.append(
-                {
-                    "leading_group": leading_group,
-                    "roles": [(role.label, by_role[role]) for role in LeadingGroupMembership.Role],
-                }
-            )
-        context.update(title=_("Leading group"), leading_groups=rows)
+        context.update(title=_("Leading group"), leading_groups=leading_group_rows(user=self.request.user))
         return context
 
 
@@ -700,54 +651,9 @@ class ResponsibilitiesView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        groups = list(
-            EducationGroup.objects.for_user(user)
-            .prefetch_related(
-                Prefetch("leadership_posts", queryset=LeadershipPost.objects.select_related("person")),
-                Prefetch(
-                    "responsibilities", queryset=ResponsibilityAssignment.objects.select_related("person")
-                ),
-            )
-            .order_by("name")
-        )
-        campuses_by_group: dict[int, list] = {}
-        for campus in (
-            Campus.objects.for_user(user)
-            .filter(school__group__in=[g.pk for g in groups])
-            .select_related("school", "executive_vice_principal")
-        ):
-            campuses_by_group.setdefault(campus.school.group_id, []).append(campus)
-        post_order = {post: i for i, post in enumerate(LeadershipPost.Post.values)}
-        blocks = []
-        for group in groups:
-            campuses = campuses_by_group.get(group.pk, [])
-            assigned = {(a.area, a.campus_id): a for a in group.responsibilities.all()}
-            columns = [None, *campuses]
-            blocks.append(
-                {
-                    "group": group,
-                    "posts": sorted(
-                        group.leadership_posts.all(),
-                        key=lambda p: (post_order[p.post], p.since or datetime.date.min),
-                    ),
-                    "campuses": campuses,
-                    "matrix": [
-                        (
-                            area.label,
-                            [
-                                {
-                                    "assignment": assigned.get((area.value, column.pk if column else None)),
-                                    "area": area.value,
-                                    "campus": column,
-                                }
-                                for column in columns
-                            ],
-                        )
-                        for area in ResponsibilityArea
-                    ],
-                    "can_assign": _can_assign_responsibilities(user, group),
-                }
-            )
+        blocks = responsibility_blocks(user=user)
+        for block in blocks:
+            block["can_assign"] = _can_assign_responsibilities(user, block["group"])
         context.update(title=_("Leadership and first responsibilities"), blocks=blocks)
         return context
 
