@@ -249,6 +249,48 @@ def item_set_cancelled(*, user, item: Measure | SubTask, cancelled: bool) -> Mea
     return item
 
 
+# --- The plan's records: measures' dates, documents, meetings --------------------------------
+
+
+def _check_plan_campus(user, campus_id: int | None) -> None:
+    if campus_id is not None and not user_scope(user).covers_campus(campus_id):
+        raise ValidationError({"campus": _("Choose a campus within your scope.")})
+
+
+@transaction.atomic
+def measure_dates_save(*, user, measure: Measure) -> Measure:
+    """Set a measure's phase, campus and dates; its status follows the effective due date."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, measure.campus_id)
+    measure.full_clean()
+    measure.save()
+    return measure_progress_rollup(measure=measure)
+
+
+@transaction.atomic
+def document_create(*, user, document: Document) -> Document:
+    """Add a required document (group-wide, or one campus's in the user's scope) as a draft."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, document.campus_id)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def meeting_create(*, user, meeting: Meeting, attendees: Iterable = ()) -> Meeting:
+    """Record a meeting (group-wide, or one campus's in the user's scope) and who attended."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, meeting.campus_id)
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting
+
+
 # --- Documents -------------------------------------------------------------------------------
 
 

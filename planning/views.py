@@ -340,11 +340,7 @@ class MeasureUpdateView(PortalUpdateView):
     success_message = _("Measure saved.")
 
     def save_object(self, form):
-        measure = form.save(commit=False)
-        measure.full_clean()
-        measure.save()
-        # The due date or phase may have changed: the status follows the effective due date.
-        return services.measure_progress_rollup(measure=measure)
+        return services.measure_dates_save(user=self.request.user, measure=form.save(commit=False))
 
 
 
@@ -552,10 +548,7 @@ class DocumentCreateView(PortalCreateView):
     success_message = _("Document saved.")
 
     def save_object(self, form):
-        document = form.save(commit=False)
-        document.full_clean()
-        document.save()
-        return document
+        return services.document_create(user=self.request.user, document=form.save(commit=False))
 
 
 
@@ -679,6 +672,13 @@ class MeetingCreateView(PortalCreateView):
     allowed_roles = PLAN_EDITOR_ROLES
     title = _("New meeting")
     success_message = _("Meeting saved.")
+
+    def save_object(self, form):
+        return services.meeting_create(
+            user=self.request.user,
+            meeting=form.save(commit=False),
+            attendees=form.cleaned_data["attendees"],
+        )
 
 
 
