@@ -91,7 +91,6 @@ class SchemeCreateView(PortalCreateView):
         return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
 
-
 class SchemeUpdateView(PortalUpdateView):
     model = Scheme
     form_class = SchemeForm
@@ -103,7 +102,6 @@ class SchemeUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
-
 
 
 class SchemeDetailView(RoleRequiredMixin, PortalDetailView):

@@ -343,7 +343,6 @@ class MeasureUpdateView(PortalUpdateView):
         return services.measure_dates_save(user=self.request.user, measure=form.save(commit=False))
 
 
-
 # --- Progress reports ------------------------------------------------------------------------
 
 
@@ -551,7 +550,6 @@ class DocumentCreateView(PortalCreateView):
         return services.document_create(user=self.request.user, document=form.save(commit=False))
 
 
-
 def _document_step(request, pk, action, done_message):
     """One step of a document's workflow (planning.services.DOCUMENT_WORKFLOW), by
     groupschool.workflow.step_view; a form's errors come back as messages on the page."""
@@ -679,7 +677,6 @@ class MeetingCreateView(PortalCreateView):
             meeting=form.save(commit=False),
             attendees=form.cleaned_data["attendees"],
         )
-
 
 
 class DecisionCreateView(PlanEditorMixin, ScopedFormMixin, FormView):
@@ -837,7 +834,6 @@ class SupervisionVisitCreateView(PortalCreateView):
         )
 
 
-
 class SupervisionVisitUpdateView(PortalUpdateView):
     model = SupervisionVisit
     form_class = SupervisionVisitUpdateForm
@@ -856,7 +852,6 @@ class SupervisionVisitUpdateView(PortalUpdateView):
             team=data["team"],
             findings=data["findings"],
         )
-
 
 
 # --- Rectifications ----------------------------------------------------------------------------
@@ -1079,7 +1074,6 @@ class ExpansionApplicationCreateView(PortalCreateView):
         )
 
 
-
 class ExpansionApplicationUpdateView(PortalUpdateView):
     model = ExpansionApplication
     form_class = ExpansionApplicationForm
@@ -1103,7 +1097,6 @@ class ExpansionApplicationUpdateView(PortalUpdateView):
         return services.expansion_application_update(
             user=self.request.user, application=application, **form.application_fields()
         )
-
 
 
 #: The review steps of an application: the service that takes it, and what the user is told.
@@ -1255,7 +1248,6 @@ class ExperienceCreateView(PortalCreateView):
         )
 
 
-
 class ExperienceUpdateView(PortalUpdateView):
     model = Experience
     form_class = ExperienceForm
@@ -1282,7 +1274,6 @@ class ExperienceUpdateView(PortalUpdateView):
             campus=data["campus"],
             files=[upload] if upload else [],
         )
-
 
 
 def _experience_action(request, pk, action, done_message):

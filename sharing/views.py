@@ -177,7 +177,6 @@ class BudgetCreateView(PortalCreateView):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
 
-
 class BudgetUpdateView(PortalUpdateView):
     model = Budget
     form_class = BudgetForm
@@ -187,7 +186,6 @@ class BudgetUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
-
 
 
 class AllocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -318,7 +316,6 @@ class SpendingCreateView(PortalCreateView):
         return context
 
 
-
 def spending_attachment(request, pk):
     spending = get_object_or_404(Spending.objects.for_user(request.user), pk=pk)
     return _send_file(spending.attachment)
@@ -445,7 +442,6 @@ class AssetCreateView(PortalCreateView):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
 
-
 class AssetUpdateView(PortalUpdateView):
     model = Asset
     form_class = AssetForm
@@ -455,7 +451,6 @@ class AssetUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
-
 
 
 class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -595,7 +590,6 @@ class TeachingResourceCreateView(PortalCreateView):
 
     def save_object(self, form):
         return services.resource_upload(user=self.request.user, resource=form.save(commit=False))
-
 
 
 def resource_download(request, pk):

@@ -130,7 +130,6 @@ class StaffMemberCreateView(PortalCreateView):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
 
 
-
 class StaffMemberUpdateView(PortalUpdateView):
     model = StaffMember
     form_class = StaffMemberForm
@@ -145,7 +144,6 @@ class StaffMemberUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
-
 
 
 class RotationListView(PortalListView):
@@ -424,7 +422,6 @@ class MentorshipCreateView(PortalCreateView):
         )
 
 
-
 class MentorshipUpdateView(PortalUpdateView):
     model = Mentorship
     form_class = MentorshipUpdateForm
@@ -449,7 +446,6 @@ class MentorshipUpdateView(PortalUpdateView):
             goals=data["goals"],
             outcome=data["outcome"],
         )
-
 
 
 class StudioListView(PortalListView):
@@ -594,7 +590,6 @@ class ActivityCreateView(PortalCreateView):
             hours=data["hours"],
             summary=data["summary"],
         )
-
 
 
 class StaffingQuotaListView(PortalListView):
