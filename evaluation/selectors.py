@@ -190,9 +190,35 @@ def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
+def _frozen(snapshot: PublishedSnapshot, key: str) -> list[dict]:
+    """The snapshot's list `key` (a hand-edited or truncated snapshot reads as empty)."""
+    data = snapshot.data if isinstance(snapshot.data, dict) else {}
+    items = data.get(key)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
 def snapshot_indicators(snapshot: PublishedSnapshot) -> list[dict]:
     """The leaf indicators as they were published: pk, code, name, max_points, weight."""
-    return list(snapshot.data.get("indicators", []))
+    return [i for i in _frozen(snapshot, "indicators") if isinstance(i.get("pk"), int)]
+
+
+def _frozen_result(row: dict) -> FrozenResult:
+    cells = row.get("cells") if isinstance(row.get("cells"), dict) else {}
+    return FrozenResult(
+        evaluatee=FrozenEvaluatee(
+            pk=int(row["evaluatee"]),
+            code=str(row.get("code", "")),
+            name=str(row.get("name", "")),
+            peer_category=FrozenPeerCategory(row.get("peer_category_id"), str(row.get("peer_category", ""))),
+        ),
+        rank=int(row["rank"]),
+        position=int(row.get("position", row["rank"])),
+        peer_size=row.get("peer_size"),
+        total=_decimal(row["total"]),
+        percentile=_decimal(row.get("percentile")),
+        band=str(row.get("band", "")),
+        indicator_points={int(pk): _decimal(points) for pk, points in cells.items()},
+    )
 
 
 def snapshot_results(
@@ -204,7 +230,7 @@ def snapshot_results(
     are matched on its name."""
     q = (q or "").strip().lower()
     rows = []
-    for row in snapshot.data.get("rows", []):
+    for row in _frozen(snapshot, "rows"):
         category_id = row.get("peer_category_id")
         if peer_category is not None:
             same = (
@@ -218,23 +244,10 @@ def snapshot_results(
             continue
         if q and q not in str(row.get("code", "")).lower() and q not in str(row.get("name", "")).lower():
             continue
-        rows.append(
-            FrozenResult(
-                evaluatee=FrozenEvaluatee(
-                    pk=row["evaluatee"],
-                    code=row.get("code", ""),
-                    name=row.get("name", ""),
-                    peer_category=FrozenPeerCategory(category_id, row.get("peer_category", "")),
-                ),
-                rank=row["rank"],
-                position=row.get("position", row["rank"]),
-                peer_size=row.get("peer_size"),
-                total=_decimal(row["total"]),
-                percentile=_decimal(row.get("percentile")),
-                band=row.get("band", ""),
-                indicator_points={int(pk): _decimal(points) for pk, points in row.get("cells", {}).items()},
-            )
-        )
+        try:
+            rows.append(_frozen_result(row))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # a row without the figures a published row always has: not shown
     rows.sort(key=lambda r: (r.evaluatee.peer_category.name, r.position))
     return rows
 
