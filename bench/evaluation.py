@@ -269,6 +269,7 @@ def measure(size: str, repeat: int) -> dict:
     from evaluation.compute import POSTGRES_SETTINGS, run_compute
     from evaluation.models import ComputationRun, Evaluatee, Indicator, Scheme, Score
     from evaluation.selectors import run_cells_sql
+    from evaluation.services import scheme_mark_stale
     from groupschool.demo_data import assessment_workload_scheme_name
 
     spec = SIZES[size]
@@ -311,7 +312,7 @@ def measure(size: str, repeat: int) -> dict:
 
     def portal() -> tuple[float, float, ComputationRun]:
         # As after a score was edited (the portal then checks for edits made during the run).
-        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+        scheme_mark_stale(scheme=scheme)
         # What `results_compute_request` and the Celery task do: a new run, then run_compute.
         run = ComputationRun.objects.create(scheme=scheme)
         cpu = _cpu_s(server_pid)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +96,9 @@ class EducationGroup(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:group_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
 
@@ -166,6 +170,9 @@ class School(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:school_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
 
@@ -220,6 +227,9 @@ class Campus(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:campus_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.code,)

@@ -46,6 +46,8 @@ class ScoreImportOutcome:
     unchanged: int = 0
     overwritten: int = 0
     conflicts: int = 0
+    #: How many cells the import wrote (new or changed): the results are then out of date.
+    cells_touched: int = 0
     errors: list[tuple[int | None, str, str]] = field(default_factory=list)
 
     @property
@@ -71,11 +73,14 @@ def _sheet_errors(result) -> list[tuple[int | None, str, str]]:
 
 
 @transaction.atomic
-def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = False) -> ScoreImportOutcome:
+def scores_sheet_import(
+    *, user, scheme: Scheme, dataset, overwrite_newer: bool = False
+) -> ScoreImportOutcome:
     """Import one evaluator's scores from a sheet (see evaluation.resources): all rows valid or
     none written; the same rules as the score grid (open scheme, points within [0, max], scored
     leaf indicators only); a cell saved since the sheet was made is a conflict unless
-    `overwrite_newer`; touched cells need a new confirmation and the results go stale."""
+    `overwrite_newer`; touched cells need a new confirmation. The service
+    `evaluation.services.scores_import` calls this and marks the results stale."""
     from .resources import ScoreImportResource
 
     if not access.can_score(user):
@@ -113,13 +118,13 @@ def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = Fals
             if (indicator_id, evaluatee_id) in touched
         ]
         CellReview.objects.filter(pk__in=stale).delete()
-        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
     return ScoreImportOutcome(
         new=result.totals.get("new", 0),
         updated=result.totals.get("update", 0),
         unchanged=result.totals.get("skip", 0),
         overwritten=resource.overwritten,
         conflicts=len(resource.conflicts),
+        cells_touched=len(touched),
     )
 
 

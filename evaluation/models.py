@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -164,6 +165,9 @@ class Scheme(Versioned):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:scheme_detail", args=[self.pk])
 
     def clean(self):
         errors = {}
@@ -361,6 +365,9 @@ class Evaluatee(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:evaluatee_detail", args=[self.pk])
+
 
 class ScoreQuerySet(CampusScopedQuerySet):
     pass
@@ -551,6 +558,9 @@ class ComputationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:run_detail", args=[self.pk])
 
 
 FOUR_PLACES = Decimal("0.0001")

@@ -25,6 +25,7 @@ from django.db.models import (
 from .compute import derivation_text
 from .models import (
     BAND_ORDER,
+    Band,
     CellReview,
     ComputationRun,
     Evaluatee,
@@ -144,6 +145,111 @@ def own_scores(*, user, scheme: Scheme, evaluatee_ids) -> dict[tuple[int, int], 
 
 def latest_snapshot(scheme: Scheme) -> PublishedSnapshot | None:
     return scheme.snapshots.order_by("-version").first()
+
+
+# --- Published results: read from the frozen snapshot ------------------------------------
+
+
+@dataclass(frozen=True)
+class FrozenPeerCategory:
+    pk: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class FrozenEvaluatee:
+    pk: int
+    code: str
+    name: str
+    peer_category: FrozenPeerCategory
+
+
+@dataclass(frozen=True)
+class FrozenResult:
+    """One row of a published version, as it was frozen (PublishedSnapshot.data): the same
+    attributes the ranking's table reads from a live `Result`."""
+
+    evaluatee: FrozenEvaluatee
+    rank: int
+    position: int
+    peer_size: int | None
+    total: Decimal
+    percentile: Decimal
+    band: str
+    indicator_points: dict[int, Decimal | None]
+
+    @property
+    def evaluatee_id(self) -> int:
+        return self.evaluatee.pk
+
+    def get_band_display(self) -> str:
+        return str(Band(self.band).label) if self.band in Band.values else self.band
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _frozen(snapshot: PublishedSnapshot, key: str) -> list[dict]:
+    """The snapshot's list `key` (a hand-edited or truncated snapshot reads as empty)."""
+    data = snapshot.data if isinstance(snapshot.data, dict) else {}
+    items = data.get(key)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def snapshot_indicators(snapshot: PublishedSnapshot) -> list[dict]:
+    """The leaf indicators as they were published: pk, code, name, max_points, weight."""
+    return [i for i in _frozen(snapshot, "indicators") if isinstance(i.get("pk"), int)]
+
+
+def _frozen_result(row: dict) -> FrozenResult:
+    cells = row.get("cells") if isinstance(row.get("cells"), dict) else {}
+    return FrozenResult(
+        evaluatee=FrozenEvaluatee(
+            pk=int(row["evaluatee"]),
+            code=str(row.get("code", "")),
+            name=str(row.get("name", "")),
+            peer_category=FrozenPeerCategory(row.get("peer_category_id"), str(row.get("peer_category", ""))),
+        ),
+        rank=int(row["rank"]),
+        position=int(row.get("position", row["rank"])),
+        peer_size=row.get("peer_size"),
+        total=_decimal(row["total"]),
+        percentile=_decimal(row.get("percentile")),
+        band=str(row.get("band", "")),
+        indicator_points={int(pk): _decimal(points) for pk, points in cells.items()},
+    )
+
+
+def snapshot_results(
+    snapshot: PublishedSnapshot, *, q: str = "", peer_category=None, band: str = ""
+) -> list[FrozenResult]:
+    """The published version's rows, frozen at publication whatever was computed or renamed
+    since, by peer category then position; narrowed like the live ranking (code or name
+    containing `q`, a peer category, a band). Snapshots older than the frozen peer category id
+    are matched on its name."""
+    q = (q or "").strip().lower()
+    rows = []
+    for row in _frozen(snapshot, "rows"):
+        category_id = row.get("peer_category_id")
+        if peer_category is not None:
+            same = (
+                category_id == peer_category.pk
+                if "peer_category_id" in row
+                else row.get("peer_category", "") == peer_category.name
+            )
+            if not same:
+                continue
+        if band and row.get("band") != band:
+            continue
+        if q and q not in str(row.get("code", "")).lower() and q not in str(row.get("name", "")).lower():
+            continue
+        try:
+            rows.append(_frozen_result(row))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # a row without the figures a published row always has: not shown
+    rows.sort(key=lambda r: (r.evaluatee.peer_category.name, r.position))
+    return rows
 
 
 def last_run(scheme: Scheme) -> ComputationRun | None:

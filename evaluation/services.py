@@ -11,15 +11,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import access
+from groupschool.workflow import Step, Workflow
 
-# The import of scores from a sheet is written in evaluation.imports; it is one of this app's services.
+# The import of scores from a sheet is written in evaluation.imports; `scores_import` below is
+# its service (the import, then the results go stale).
+from . import access, imports
 from .imports import (  # noqa: F401
     REQUIRED_IMPORT_COLUMNS,
     ScoreImportOutcome,
     score_import_template,
-    scores_import,
 )
 from .models import (
     Appeal,
@@ -45,6 +47,13 @@ class StaleScoreError(Exception):
             _("Someone saved this cell after you opened it: check the newer value and save again.")
         )
         self.current = current
+
+
+def scheme_mark_stale(*, scheme: Scheme | int) -> None:
+    """The scheme's current results no longer match its scores, indicators or evaluatees: the
+    next publication needs a new computation. The one place the flag is raised; a computation
+    run (evaluation.compute) lowers it when it switches the scheme to its results."""
+    Scheme.objects.filter(pk=getattr(scheme, "pk", scheme)).update(results_stale=True)
 
 
 def parse_points(value) -> Decimal:
@@ -122,8 +131,34 @@ def score_save(
         score.save()
     # A changed score needs a new confirmation where the cell was flagged, and new results.
     CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return score
+
+
+@transaction.atomic
+def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = False) -> ScoreImportOutcome:
+    """Import one evaluator's scores from a sheet (evaluation.imports.scores_sheet_import: all
+    rows valid or none written); when cells changed, the scheme's results go stale."""
+    outcome = imports.scores_sheet_import(
+        user=user, scheme=scheme, dataset=dataset, overwrite_newer=overwrite_newer
+    )
+    if outcome.cells_touched:
+        scheme_mark_stale(scheme=scheme)
+    return outcome
+
+
+@transaction.atomic
+def scheme_save(*, user, scheme: Scheme) -> Scheme:
+    """Create or change a scheme that is not published; a changed scheme's results go stale
+    (its aggregation, bands or peers may differ)."""
+    if not access.can_manage(user):
+        raise PermissionDenied(_("Your role cannot change assessment schemes."))
+    if scheme.pk and Scheme.objects.filter(pk=scheme.pk, status=Scheme.Status.PUBLISHED).exists():
+        raise ValidationError(_("A published scheme cannot be changed."))
+    scheme.full_clean()
+    scheme.save()
+    scheme_mark_stale(scheme=scheme)
+    return scheme
 
 
 # --- Scheme status --------------------------------------------------------------------------
@@ -201,6 +236,8 @@ def evaluatees_sync(*, scheme: Scheme) -> int:
             if code not in existing:
                 new.append(Evaluatee(scheme=scheme, code=code, name=member.name, staff=member))
     Evaluatee.objects.bulk_create(new)
+    if new:
+        scheme_mark_stale(scheme=scheme)
     return len(new)
 
 
@@ -236,7 +273,7 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
         evaluatee=evaluatee,
         defaults={"points": points, "reason": reason.strip(), "reviewed_by": user},
     )
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return review
 
 
@@ -280,7 +317,8 @@ def results_compute_now(*, scheme: Scheme, user=None) -> ComputationRun:
 
 
 def snapshot_data(run: ComputationRun) -> dict:
-    """The run's results as frozen JSON: indicators, then one row per evaluatee."""
+    """The run's results as frozen JSON: indicators, then one row per evaluatee; everything the
+    published ranking shows (evaluation.selectors.snapshot_results reads it back)."""
     indicators = list(
         Indicator.objects.filter(scheme_id=run.scheme_id, children__isnull=True).values(
             "pk", "code", "name", "max_points", "weight"
@@ -299,6 +337,7 @@ def snapshot_data(run: ComputationRun) -> dict:
                 "code": evaluatee.code,
                 "name": evaluatee.name,
                 "peer_category": evaluatee.peer_category.name if evaluatee.peer_category else "",
+                "peer_category_id": evaluatee.peer_category_id,
                 "total": str(result.total),
                 "rank": result.rank,
                 "position": result.position,
@@ -434,15 +473,39 @@ def appeal_file(*, user, evaluatee: Evaluatee, indicator: Indicator, reasons: st
     return appeal
 
 
+def _appeal_decider(user, appeal: Appeal) -> bool:
+    return access.can_decide_appeal(user)
+
+
+#: filed → accepted (the results are recomputed and published again) or rejected, by the bureau.
+APPEAL_WORKFLOW = Workflow(
+    Appeal,
+    (
+        Step(
+            "accept",
+            (Appeal.Status.FILED,),
+            Appeal.Status.ACCEPTED,
+            _appeal_decider,
+            gettext_lazy("Only the bureau decides appeals."),
+        ),
+        Step(
+            "reject",
+            (Appeal.Status.FILED,),
+            Appeal.Status.REJECTED,
+            _appeal_decider,
+            gettext_lazy("Only the bureau decides appeals."),
+        ),
+    ),
+    wrong_status=gettext_lazy("This appeal was already decided."),
+    error_field=None,
+)
+
+
 @transaction.atomic
 def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_points=None) -> Appeal:
     """The bureau accepts (with the corrected points) or rejects an appeal, with a reason.
     An accepted appeal recomputes the results and publishes them as a new version."""
-    if not access.can_decide_appeal(user):
-        raise PermissionDenied(_("Only the bureau decides appeals."))
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != Appeal.Status.FILED:
-        raise ValidationError(_("This appeal was already decided."))
+    appeal = APPEAL_WORKFLOW.take(user, appeal, "accept" if accept else "reject")
     if not (reason or "").strip():
         raise ValidationError({"decision_reason": _("Give the reason for the decision.")})
     appeal.decided_by = user
@@ -471,15 +534,14 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
         )
         scheme = Scheme.objects.get(pk=appeal.evaluatee.scheme_id)
         results_compute_now(scheme=scheme, user=user)
-        appeal.corrected_points = points
-        appeal.status = Appeal.Status.ACCEPTED
+        APPEAL_WORKFLOW.move(appeal, "accept", corrected_points=points)
         appeal.resulting_snapshot = scheme_publish(
             user=user,
             scheme=scheme,
             reason=_("Appeal #%(pk)s accepted: %(reason)s") % {"pk": appeal.pk, "reason": reason.strip()},
         )
     else:
-        appeal.status = Appeal.Status.REJECTED
+        APPEAL_WORKFLOW.move(appeal, "reject")
     appeal.save()
     return appeal
 
@@ -519,7 +581,7 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
     if indicator.parent_id and Score.objects.filter(indicator_id=indicator.parent_id).exists():
         raise ValidationError({"parent": _("The first-level indicator already has scores of its own.")})
     indicator.save()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)
     return indicator
 
 
@@ -531,4 +593,4 @@ def indicator_delete(*, user, indicator: Indicator) -> None:
     if Score.objects.filter(Q(indicator=indicator) | Q(indicator__parent=indicator)).exists():
         raise ValidationError(_("Scores were entered for this indicator: it cannot be removed."))
     indicator.delete()
-    Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
+    scheme_mark_stale(scheme=scheme)

@@ -28,6 +28,7 @@ from groupschool.generic import (
     RoleRequiredMixin,
 )
 from groupschool.tables import number_formatter
+from groupschool.workflow import form_error, step_view
 
 from . import access, selectors, services
 from .filters import ResultFilterSet, SchemeFilterSet
@@ -86,8 +87,8 @@ class SchemeCreateView(PortalCreateView):
     allowed_roles = access.MANAGER_ROLES
     title = gettext_lazy("New assessment scheme")
 
-    def get_success_url(self):
-        return reverse("evaluation:scheme_detail", args=[self.object.pk])
+    def save_object(self, form):
+        return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
 
 class SchemeUpdateView(PortalUpdateView):
@@ -100,14 +101,7 @@ class SchemeUpdateView(PortalUpdateView):
         return super().get_queryset().exclude(status=Scheme.Status.PUBLISHED)
 
     def save_object(self, form):
-        scheme = form.save(commit=False)
-        scheme.results_stale = True
-        scheme.full_clean()
-        scheme.save()
-        return scheme
-
-    def get_success_url(self):
-        return reverse("evaluation:scheme_detail", args=[self.object.pk])
+        return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
 
 class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
@@ -437,6 +431,7 @@ class ResultListView(RoleRequiredMixin, PortalListView):
     table_class = ResultTable
     filterset_class = ResultFilterSet
     template_name = "evaluation/result_list.html"
+    frozen = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -449,6 +444,9 @@ class ResultListView(RoleRequiredMixin, PortalListView):
                 or self.state.code == "published"
             )
             self.run = selectors.results_readable_run(request.user, self.scheme, published=self.published)
+            # A published version is shown as it was frozen: nothing computed or renamed since
+            # changes it.
+            self.frozen = self.state.snapshot if self.published and self.run is not None else None
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -460,18 +458,37 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         return f"results-{self.scheme.pk}"
 
     def get_queryset(self):
-        if self.run is None:
+        if self.run is None or self.frozen is not None:
             return Result.objects.none()
         # Published rankings are public to every portal role; unpublished ones never reach
         # this line for the others (results_readable_run gives them the published run only).
         return selectors.results_of_run(self.run)
 
+    def frozen_rows(self) -> list[selectors.FrozenResult]:
+        """The published version's rows, narrowed by the same filter form as the live ones."""
+        filters = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+        return selectors.snapshot_results(
+            self.frozen,
+            q=filters.get("q") or "",
+            peer_category=filters.get("peer_category"),
+            band=filters.get("band") or "",
+        )
+
+    def get_table_data(self):
+        if self.frozen is not None:
+            if not hasattr(self, "_frozen_rows"):
+                self._frozen_rows = self.frozen_rows()
+            return self._frozen_rows
+        return super().get_table_data()
+
     def get_table_kwargs(self):
-        indicators = list(selectors.leaf_indicators(self.scheme))
+        if self.frozen is not None:
+            columns = [(i["pk"], i["code"]) for i in selectors.snapshot_indicators(self.frozen)]
+        else:
+            columns = [(i.pk, i.code) for i in selectors.leaf_indicators(self.scheme)]
         return {
             "extra_columns": [
-                (f"i{indicator.pk}", IndicatorColumn(indicator.pk, verbose_name=indicator.code))
-                for indicator in indicators
+                (f"i{pk}", IndicatorColumn(pk, verbose_name=code)) for pk, code in columns
             ],
             "empty_text": _("No results to show: the box above says what comes next.")
             if self.run is None
@@ -479,6 +496,9 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         }
 
     def get_context_data(self, **kwargs):
+        if self.frozen is not None:
+            # The page (and its paginator) lists the frozen rows, not the live queryset.
+            kwargs["object_list"] = self.object_list = self.get_table_data()
         context = super().get_context_data(**kwargs)
         state = self.state
         context.update(
@@ -610,28 +630,27 @@ def appeal_file(request, pk):
 @require_POST
 def appeal_decide(request, pk):
     _require(access.can_decide_appeal(request.user))
-    appeal = get_object_or_404(
-        Appeal.objects.for_user(request.user).select_related("evaluatee__scheme"), pk=pk
-    )
-    form = AppealDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal_decide(
-                user=request.user,
-                appeal=appeal,
-                accept=form.cleaned_data["accept"],
-                reason=form.cleaned_data["reason"],
-                corrected_points=form.cleaned_data["corrected_points"],
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Appeal decided."))
-    else:
-        messages.error(
-            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+
+    def decide(appeal):
+        form = AppealDecisionForm(request.POST)
+        if not form.is_valid():
+            raise form_error(form)
+        services.appeal_decide(
+            user=request.user,
+            appeal=appeal,
+            accept=form.cleaned_data["accept"],
+            reason=form.cleaned_data["reason"],
+            corrected_points=form.cleaned_data["corrected_points"],
         )
-    return redirect("evaluation:scheme_detail", pk=appeal.evaluatee.scheme_id)
+
+    return step_view(
+        request,
+        Appeal.objects.for_user(request.user).select_related("evaluatee__scheme"),
+        pk,
+        decide,
+        _("Appeal decided."),
+        redirect_to=lambda appeal: appeal.evaluatee.scheme.get_absolute_url(),
+    )
 
 
 def _read_sheet(upload):
@@ -787,8 +806,6 @@ def scheme_evaluatees_sync(request, pk):
     _require(access.can_manage(request.user))
     scheme = get_object_or_404(Scheme.objects.filter(status__in=services.EDITABLE_STATUSES), pk=pk)
     added = services.evaluatees_sync(scheme=scheme)
-    if added:
-        Scheme.objects.filter(pk=scheme.pk).update(results_stale=True)
     messages.success(request, _("%(n)d evaluatees added.") % {"n": added})
     return redirect("evaluation:scheme_detail", pk=scheme.pk)
 

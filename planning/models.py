@@ -286,6 +286,9 @@ class Measure(PlanItemMixin, Versioned):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:measure_detail", args=[self.pk])
+
     def _inherited_due(self):
         return self.phase.end_on if self.phase_id else None
 
@@ -558,6 +561,9 @@ class Meeting(Versioned):
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:meeting_detail", args=[self.pk])
+
 
 class Decision(Versioned):
     """A decision taken at a meeting; `decision_create` may add follow-up sub-tasks."""
@@ -671,6 +677,9 @@ class Document(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:document_detail", args=[self.pk])
 
 
 class Notification(models.Model):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
 from groupschool.scoping import user_scope
+from groupschool.workflow import Step, Workflow
 
 from .models import (
     CLOSED_STATUSES,
@@ -248,30 +249,116 @@ def item_set_cancelled(*, user, item: Measure | SubTask, cancelled: bool) -> Mea
     return item
 
 
+# --- The plan's records: measures' dates, documents, meetings --------------------------------
+
+
+def _check_plan_campus(user, campus_id: int | None) -> None:
+    if campus_id is not None and not user_scope(user).covers_campus(campus_id):
+        raise ValidationError({"campus": _("Choose a campus within your scope.")})
+
+
+@transaction.atomic
+def measure_dates_save(*, user, measure: Measure) -> Measure:
+    """Set a measure's phase, campus and dates; its status follows the effective due date."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, measure.campus_id)
+    measure.full_clean()
+    measure.save()
+    return measure_progress_rollup(measure=measure)
+
+
+@transaction.atomic
+def document_create(*, user, document: Document) -> Document:
+    """Add a required document (group-wide, or one campus's in the user's scope) as a draft."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, document.campus_id)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def meeting_create(*, user, meeting: Meeting, attendees: Iterable = ()) -> Meeting:
+    """Record a meeting (group-wide, or one campus's in the user's scope) and who attended."""
+    if not can_edit_plan(user):
+        raise PermissionDenied(_("Your role cannot change the plan."))
+    _check_plan_campus(user, meeting.campus_id)
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting
+
+
 # --- Documents -------------------------------------------------------------------------------
+
+
+def _plan_editor(user, document) -> bool:
+    return can_edit_plan(user)
+
+
+def _document_approver(user, document) -> bool:
+    return can_approve_documents(user)
+
+
+_D = Document.DocStatus
+#: draft → under review → approved (by a meeting, 三重一大); under review → draft (returned);
+#: any → draft again for a new version.
+DOCUMENT_WORKFLOW = Workflow(
+    Document,
+    (
+        Step(
+            "submit",
+            (_D.DRAFT,),
+            _D.UNDER_REVIEW,
+            _plan_editor,
+            _("Your role cannot change the plan."),
+            wrong_status=_("Only a draft can be submitted for review."),
+        ),
+        Step(
+            "return",
+            (_D.UNDER_REVIEW,),
+            _D.DRAFT,
+            _document_approver,
+            _("Only the bureau approves or returns documents."),
+            wrong_status=_("Only a document under review can be returned."),
+        ),
+        Step(
+            "approve",
+            (_D.UNDER_REVIEW,),
+            _D.APPROVED,
+            _document_approver,
+            _("Only the bureau approves or returns documents."),
+            wrong_status=_("Only a document under review can be approved."),
+        ),
+        Step(
+            "new_version",
+            (_D.DRAFT, _D.UNDER_REVIEW, _D.APPROVED),
+            _D.DRAFT,
+            _plan_editor,
+            _("Your role cannot change the plan."),
+        ),
+    ),
+    # Every step names its own; a new version may start from any status.
+    wrong_status=_("Only a draft can be submitted for review."),
+)
+del _D
 
 
 @transaction.atomic
 def document_submit(*, user, document: Document) -> Document:
     """Draft → under review."""
-    if not can_edit_plan(user):
-        raise PermissionDenied(_("Your role cannot change the plan."))
-    if document.status != Document.DocStatus.DRAFT:
-        raise ValidationError({"status": _("Only a draft can be submitted for review.")})
-    document.status = Document.DocStatus.UNDER_REVIEW
-    document.save(update_fields=["status"])
+    document = DOCUMENT_WORKFLOW.take(user, document, "submit")
+    document.save(update_fields=DOCUMENT_WORKFLOW.move(document, "submit"))
     return document
 
 
 @transaction.atomic
 def document_return(*, user, document: Document) -> Document:
     """Under review → draft, for another version."""
-    if not can_approve_documents(user):
-        raise PermissionDenied(_("Only the bureau approves or returns documents."))
-    if document.status != Document.DocStatus.UNDER_REVIEW:
-        raise ValidationError({"status": _("Only a document under review can be returned.")})
-    document.status = Document.DocStatus.DRAFT
-    document.save(update_fields=["status"])
+    document = DOCUMENT_WORKFLOW.take(user, document, "return")
+    document.save(update_fields=DOCUMENT_WORKFLOW.move(document, "return"))
     return document
 
 
@@ -281,35 +368,28 @@ def document_approve(
 ) -> Document:
     """Under review → approved, recording the meeting that approved it (三重一大: documents of
     the group are adopted by a meeting, not by one person)."""
-    if not can_approve_documents(user):
-        raise PermissionDenied(_("Only the bureau approves or returns documents."))
-    if document.status != Document.DocStatus.UNDER_REVIEW:
-        raise ValidationError({"status": _("Only a document under review can be approved.")})
+    document = DOCUMENT_WORKFLOW.take(user, document, "approve")
     if meeting is None:
         raise ValidationError({"meeting": _("Name the meeting that approved the document.")})
     approved_on = approved_on or meeting.held_on
     if approved_on < meeting.held_on:
         raise ValidationError({"approved_on": _("A document cannot be approved before its meeting is held.")})
-    document.status = Document.DocStatus.APPROVED
-    document.approved_at_meeting = meeting
-    document.approved_on = approved_on
+    fields = DOCUMENT_WORKFLOW.move(document, "approve", approved_at_meeting=meeting, approved_on=approved_on)
     document.full_clean()
-    document.save(update_fields=["status", "approved_at_meeting", "approved_on"])
+    document.save(update_fields=fields)
     return document
 
 
 @transaction.atomic
 def document_new_version(*, user, document: Document, version: str, file=None) -> Document:
     """Start a new version of a document: it goes back to draft and its approval is cleared."""
-    if not can_edit_plan(user):
-        raise PermissionDenied(_("Your role cannot change the plan."))
+    document = DOCUMENT_WORKFLOW.take(user, document, "new_version")
     version = (version or "").strip()
     if not version or version == document.version:
         raise ValidationError({"version": _("Give the new version a number different from the current one.")})
-    document.version = version
-    document.status = Document.DocStatus.DRAFT
-    document.approved_at_meeting = None
-    document.approved_on = None
+    DOCUMENT_WORKFLOW.move(
+        document, "new_version", version=version, approved_at_meeting=None, approved_on=None
+    )
     if file is not None:
         document.file = file
     document.full_clean(exclude=["file"])
@@ -735,14 +815,11 @@ def _step(application, *, user, step, from_status, decision="", comment="", now=
     return entry
 
 
-def _move(application, to_status, *, user, step, decision="", comment="", now=None, **fields) -> None:
-    """Move the application on to `to_status` (with `fields`, e.g. decided_at) and record the
-    step, from the status it had."""
+def _move(application, name, *, user, step, decision="", comment="", now=None, **fields) -> None:
+    """Take the workflow's step `name` (to its status, with `fields`, e.g. decided_at) and record
+    it in the application's steps, from the status it had."""
     from_status = application.status
-    application.status = to_status
-    for name, value in fields.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", *fields])
+    application.save(update_fields=APPLICATION_WORKFLOW.move(application, name, **fields))
     _step(
         application,
         user=user,
@@ -849,6 +926,53 @@ def _may_change(user, application) -> bool:
     return application.applicant_id == user.pk or can_decide_applications(user)
 
 
+def _application_decider(user, application) -> bool:
+    return can_decide_applications(user)
+
+
+_A = ExpansionApplication.AppStatus
+#: draft → submitted (by the applicant) → under review → approved or rejected (by the bureau).
+APPLICATION_WORKFLOW = Workflow(
+    ExpansionApplication,
+    (
+        Step(
+            "submit",
+            (_A.DRAFT,),
+            _A.SUBMITTED,
+            _may_change,
+            _("Only the applicant or the bureau changes an application."),
+            wrong_status=_("Only a draft can be submitted."),
+        ),
+        Step(
+            "review",
+            (_A.SUBMITTED,),
+            _A.UNDER_REVIEW,
+            _application_decider,
+            _("Only the bureau reviews applications."),
+            wrong_status=_("Only a submitted application can be taken under review."),
+        ),
+        Step(
+            "approve",
+            (_A.UNDER_REVIEW,),
+            _A.APPROVED,
+            _application_decider,
+            _("Only the bureau approves applications."),
+            wrong_status=_("Only an application under review can be approved."),
+        ),
+        Step(
+            "reject",
+            (_A.SUBMITTED, _A.UNDER_REVIEW),
+            _A.REJECTED,
+            _application_decider,
+            _("Only the bureau rejects applications."),
+            wrong_status=_("Only a submitted application or one under review can be rejected."),
+        ),
+    ),
+    wrong_status=_("Only a draft can be submitted."),
+)
+del _A
+
+
 @transaction.atomic
 def expansion_application_update(
     *, user, application: ExpansionApplication, **fields
@@ -888,16 +1012,12 @@ def expansion_application_submit(
     *, user, application: ExpansionApplication, comment: str = "", now=None
 ) -> ExpansionApplication:
     """Draft → submitted, with at least one document."""
-    application = _lock(application)
-    if not _may_change(user, application):
-        raise PermissionDenied(_("Only the applicant or the bureau changes an application."))
-    if application.status != ExpansionApplication.AppStatus.DRAFT:
-        raise ValidationError({"status": _("Only a draft can be submitted.")})
+    application = APPLICATION_WORKFLOW.take(user, application, "submit")
     if not application.documents.exists():
         raise ValidationError({"file": _("Attach the application's documents before submitting it.")})
     _move(
         application,
-        ExpansionApplication.AppStatus.SUBMITTED,
+        "submit",
         user=user,
         step=ApplicationStep.Step.SUBMIT,
         comment=comment,
@@ -911,14 +1031,10 @@ def expansion_application_review(
     *, user, application: ExpansionApplication, comment: str = "", now=None
 ) -> ExpansionApplication:
     """Submitted → under review (the bureau)."""
-    if not can_decide_applications(user):
-        raise PermissionDenied(_("Only the bureau reviews applications."))
-    application = _lock(application)
-    if application.status != ExpansionApplication.AppStatus.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted application can be taken under review.")})
+    application = APPLICATION_WORKFLOW.take(user, application, "review")
     _move(
         application,
-        ExpansionApplication.AppStatus.UNDER_REVIEW,
+        "review",
         user=user,
         step=ApplicationStep.Step.REVIEW,
         comment=comment,
@@ -936,11 +1052,7 @@ def expansion_application_approve(
     can be granted to its leadership (groupschool.services.group_grant_access)."""
     from campuses import services as campus_services
 
-    if not can_decide_applications(user):
-        raise PermissionDenied(_("Only the bureau approves applications."))
-    application = _lock(application)
-    if application.status != ExpansionApplication.AppStatus.UNDER_REVIEW:
-        raise ValidationError({"status": _("Only an application under review can be approved.")})
+    application = APPLICATION_WORKFLOW.take(user, application, "approve")
     now = now or timezone.now()
     if application.kind == ExpansionApplication.Kind.NEW_GROUP:
         group = campus_services.education_group_create(
@@ -957,7 +1069,7 @@ def expansion_application_approve(
         group = application.target_group
     _move(
         application,
-        ExpansionApplication.AppStatus.APPROVED,
+        "approve",
         user=user,
         step=ApplicationStep.Step.APPROVE,
         decision=ApplicationStep.Decision.APPROVED,
@@ -974,22 +1086,13 @@ def expansion_application_reject(
     *, user, application: ExpansionApplication, comment: str, now: datetime.datetime | None = None
 ) -> ExpansionApplication:
     """Submitted or under review → rejected, with the reasons."""
-    if not can_decide_applications(user):
-        raise PermissionDenied(_("Only the bureau rejects applications."))
-    application = _lock(application)
-    if application.status not in (
-        ExpansionApplication.AppStatus.SUBMITTED,
-        ExpansionApplication.AppStatus.UNDER_REVIEW,
-    ):
-        raise ValidationError(
-            {"status": _("Only a submitted application or one under review can be rejected.")}
-        )
+    application = APPLICATION_WORKFLOW.take(user, application, "reject")
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Give the reasons for the rejection.")})
     now = now or timezone.now()
     _move(
         application,
-        ExpansionApplication.AppStatus.REJECTED,
+        "reject",
         user=user,
         step=ApplicationStep.Step.REJECT,
         decision=ApplicationStep.Decision.REJECTED,

@@ -30,6 +30,7 @@ from groupschool.generic import (
 from groupschool.history import history_rows
 from groupschool.scoping import user_scope
 from groupschool.uploads import file_response
+from groupschool.workflow import form_error, step_view
 
 from . import selectors, services
 from .filters import (
@@ -339,14 +340,7 @@ class MeasureUpdateView(PortalUpdateView):
     success_message = _("Measure saved.")
 
     def save_object(self, form):
-        measure = form.save(commit=False)
-        measure.full_clean()
-        measure.save()
-        # The due date or phase may have changed: the status follows the effective due date.
-        return services.measure_progress_rollup(measure=measure)
-
-    def get_success_url(self):
-        return reverse("planning:measure_detail", args=[self.object.pk])
+        return services.measure_dates_save(user=self.request.user, measure=form.save(commit=False))
 
 
 # --- Progress reports ------------------------------------------------------------------------
@@ -553,85 +547,71 @@ class DocumentCreateView(PortalCreateView):
     success_message = _("Document saved.")
 
     def save_object(self, form):
-        document = form.save(commit=False)
-        document.full_clean()
-        document.save()
-        return document
-
-    def get_success_url(self):
-        return reverse("planning:document_detail", args=[self.object.pk])
+        return services.document_create(user=self.request.user, document=form.save(commit=False))
 
 
-def _document_action(request, pk, action):
+def _document_step(request, pk, action, done_message):
+    """One step of a document's workflow (planning.services.DOCUMENT_WORKFLOW), by
+    groupschool.workflow.step_view; a form's errors come back as messages on the page."""
     if not can_edit_plan(request.user):
         raise PermissionDenied(_("Your role cannot change the plan."))
-    document = get_object_or_404(editable_campus_records(Document, request.user), pk=pk)
-    try:
-        action(document)
-    except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
-    return redirect("planning:document_detail", pk=document.pk)
+    return step_view(
+        request, editable_campus_records(Document, request.user), pk, action, done_message
+    )
 
 
 @require_POST
 def document_submit(request, pk):
-    def action(document):
-        services.document_submit(user=request.user, document=document)
-        messages.success(request, _("Document submitted for review."))
-
-    return _document_action(request, pk, action)
+    return _document_step(
+        request,
+        pk,
+        lambda document: services.document_submit(user=request.user, document=document),
+        _("Document submitted for review."),
+    )
 
 
 @require_POST
 def document_return(request, pk):
-    def action(document):
-        services.document_return(user=request.user, document=document)
-        messages.success(request, _("Document returned to draft."))
-
-    return _document_action(request, pk, action)
+    return _document_step(
+        request,
+        pk,
+        lambda document: services.document_return(user=request.user, document=document),
+        _("Document returned to draft."),
+    )
 
 
 @require_POST
 def document_approve(request, pk):
-    def action(document):
+    def approve(document):
         form = DocumentApproveForm(request.POST, user=request.user)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return
+            raise form_error(form)
         services.document_approve(
             user=request.user,
             document=document,
             meeting=form.cleaned_data["meeting"],
             approved_on=form.cleaned_data["approved_on"],
         )
-        messages.success(request, _("Document approved."))
 
     if not can_approve_documents(request.user):
         raise PermissionDenied(_("Only the bureau approves or returns documents."))
-    return _document_action(request, pk, action)
+    return _document_step(request, pk, approve, _("Document approved."))
 
 
 @require_POST
 def document_new_version(request, pk):
-    def action(document):
+    def new_version(document):
         form = DocumentVersionForm(request.POST, request.FILES)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
         services.document_new_version(
             user=request.user,
             document=document,
             version=form.cleaned_data["version"],
             file=form.cleaned_data["file"],
         )
-        messages.success(request, _("New version started as a draft."))
 
-    return _document_action(request, pk, action)
+    return _document_step(request, pk, new_version, _("New version started as a draft."))
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -691,8 +671,12 @@ class MeetingCreateView(PortalCreateView):
     title = _("New meeting")
     success_message = _("Meeting saved.")
 
-    def get_success_url(self):
-        return reverse("planning:meeting_detail", args=[self.object.pk])
+    def save_object(self, form):
+        return services.meeting_create(
+            user=self.request.user,
+            meeting=form.save(commit=False),
+            attendees=form.cleaned_data["attendees"],
+        )
 
 
 class DecisionCreateView(PlanEditorMixin, ScopedFormMixin, FormView):
@@ -849,9 +833,6 @@ class SupervisionVisitCreateView(PortalCreateView):
             campus=data["campus"],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class SupervisionVisitUpdateView(PortalUpdateView):
     model = SupervisionVisit
@@ -871,9 +852,6 @@ class SupervisionVisitUpdateView(PortalUpdateView):
             team=data["team"],
             findings=data["findings"],
         )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 # --- Rectifications ----------------------------------------------------------------------------
@@ -1101,9 +1079,6 @@ class ExpansionApplicationCreateView(PortalCreateView):
             user=self.request.user, documents=[upload] if upload else [], **form.application_fields()
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class ExpansionApplicationUpdateView(PortalUpdateView):
     model = ExpansionApplication
@@ -1129,9 +1104,6 @@ class ExpansionApplicationUpdateView(PortalUpdateView):
             user=self.request.user, application=application, **form.application_fields()
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 #: The review steps of an application: the service that takes it, and what the user is told.
 APPLICATION_STEPS = {
@@ -1152,17 +1124,16 @@ def application_step(request, pk, step):
     rule is a message on the page."""
     if not can_read_applications(request.user):
         raise PermissionDenied(_("Your role cannot do this."))
-    application = get_object_or_404(ExpansionApplication.objects.for_user(request.user), pk=pk)
     service, done_message = APPLICATION_STEPS[step]
     form = ApplicationCommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        service(user=request.user, application=application, comment=comment)
-    except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
-    else:
-        messages.success(request, done_message)
-    return redirect("planning:application_detail", pk=application.pk)
+    return step_view(
+        request,
+        ExpansionApplication.objects.for_user(request.user),
+        pk,
+        lambda application: service(user=request.user, application=application, comment=comment),
+        done_message,
+    )
 
 
 @require_POST
@@ -1282,9 +1253,6 @@ class ExperienceCreateView(PortalCreateView):
             files=[upload] if upload else [],
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class ExperienceUpdateView(PortalUpdateView):
     model = Experience
@@ -1312,9 +1280,6 @@ class ExperienceUpdateView(PortalUpdateView):
             campus=data["campus"],
             files=[upload] if upload else [],
         )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 def _experience_action(request, pk, action, done_message):

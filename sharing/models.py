@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -99,6 +100,9 @@ class Budget(Versioned):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year} {self.line}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:budget_detail", args=[self.pk])
 
 
 class Allocation(Versioned):
@@ -186,6 +190,9 @@ class Spending(Versioned):
     def __str__(self) -> str:
         return f"{self.campus} {self.spent_on} {self.purpose}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:spending_detail", args=[self.pk])
+
 
 class Reallocation(Versioned):
     """A move of money between campuses of one budget (调剂), or from its unallocated rest to a
@@ -264,6 +271,9 @@ class Reallocation(Versioned):
         source = self.from_campus or _("unallocated")
         return f"{self.budget}: {source} → {self.to_campus} {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:reallocation_detail", args=[self.pk])
+
 
 # --------------------------------------------------------------------------------------------
 # Assets (资产统筹)
@@ -321,6 +331,9 @@ class Asset(Versioned):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:asset_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.code,)
@@ -403,6 +416,9 @@ class AssetTransfer(Versioned):
 
     def __str__(self) -> str:
         return f"{self.asset}: {self.from_campus} → {self.to_campus}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:transfer_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -491,6 +507,9 @@ class TeachingResource(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:resource_detail", args=[self.pk])
 
 
 class ResourceUse(models.Model):

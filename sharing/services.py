@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campuses.models import Campus, School
 from groupschool.scoping import user_scope
+from groupschool.workflow import Step, Workflow
 
 from . import permissions
 from .models import (
@@ -208,26 +210,40 @@ def reallocation_request(
     return reallocation
 
 
-def _decide(user, reallocation: Reallocation) -> Reallocation:
-    if not permissions.can_approve(user):
-        raise PermissionDenied(_("Only the group's leadership decides on reallocations."))
-    if not Reallocation.objects.for_user(user).filter(pk=reallocation.pk).exists():
-        raise PermissionDenied(_("This campus is outside your responsibility."))
-    reallocation = Reallocation.objects.select_for_update().get(pk=reallocation.pk)
-    if reallocation.status != Reallocation.Status.REQUESTED:
-        raise ValidationError(
-            {
-                "status": _("This reallocation is already %(status)s.")
-                % {"status": reallocation.get_status_display()}
-            }
-        )
-    return reallocation
+def _planner(user, record) -> bool:
+    return permissions.can_approve(user)
+
+
+#: requested → approved (the money moves) or rejected, by the group's leadership.
+REALLOCATION_WORKFLOW = Workflow(
+    Reallocation,
+    (
+        Step(
+            "approve",
+            (Reallocation.Status.REQUESTED,),
+            Reallocation.Status.APPROVED,
+            _planner,
+            gettext_lazy("Only the group's leadership decides on reallocations."),
+            gettext_lazy("Approve"),
+        ),
+        Step(
+            "reject",
+            (Reallocation.Status.REQUESTED,),
+            Reallocation.Status.REJECTED,
+            _planner,
+            gettext_lazy("Only the group's leadership decides on reallocations."),
+            gettext_lazy("Reject"),
+        ),
+    ),
+    wrong_status=gettext_lazy("This reallocation is already %(status)s."),
+    scoped=True,
+)
 
 
 @transaction.atomic
 def reallocation_approve(*, user, reallocation: Reallocation) -> Reallocation:
     """Approve: the money moves between the allocations now, and the approver is recorded."""
-    reallocation = _decide(user, reallocation)
+    reallocation = REALLOCATION_WORKFLOW.take(user, reallocation, "approve")
     budget = Budget.objects.select_for_update().get(pk=reallocation.budget_id)
     amount = reallocation.amount
     reason = _("Reallocation #%(pk)d approved") % {"pk": reallocation.pk}
@@ -264,17 +280,15 @@ def reallocation_approve(*, user, reallocation: Reallocation) -> Reallocation:
     target.amount += amount
     target._change_reason = reason
     target.save()
-    reallocation.status = Reallocation.Status.APPROVED
-    reallocation.decided_by, reallocation.decided_at = user, timezone.now()
+    REALLOCATION_WORKFLOW.move(reallocation, "approve", decided_by=user, decided_at=timezone.now())
     reallocation.save()
     return reallocation
 
 
 @transaction.atomic
 def reallocation_reject(*, user, reallocation: Reallocation) -> Reallocation:
-    reallocation = _decide(user, reallocation)
-    reallocation.status = Reallocation.Status.REJECTED
-    reallocation.decided_by, reallocation.decided_at = user, timezone.now()
+    reallocation = REALLOCATION_WORKFLOW.take(user, reallocation, "reject")
+    REALLOCATION_WORKFLOW.move(reallocation, "reject", decided_by=user, decided_at=timezone.now())
     reallocation.save()
     return reallocation
 
@@ -327,30 +341,67 @@ def asset_transfer_request(*, user, asset: Asset, to_campus: Campus, reason: str
     return transfer
 
 
-def _locked_transfer(user, transfer: AssetTransfer) -> AssetTransfer:
-    if not AssetTransfer.objects.for_user(user).filter(pk=transfer.pk).exists():
-        raise PermissionDenied(_("This campus is outside your responsibility."))
-    return AssetTransfer.objects.select_for_update().get(pk=transfer.pk)
+def _receiving(user, transfer: AssetTransfer) -> bool:
+    """The receiving campus confirms the arrival."""
+    return permissions.can_record(user) and user_scope(user).covers_campus(transfer.to_campus_id)
 
 
-def _require_status(transfer: AssetTransfer, *statuses: str) -> None:
-    if transfer.status not in statuses:
-        raise ValidationError(
-            {
-                "status": _("This transfer is %(status)s: it cannot take this step.")
-                % {"status": transfer.get_status_display()}
-            }
-        )
+def _sender_or_planner(user, transfer: AssetTransfer) -> bool:
+    """The sending campus, or the leadership, calls a transfer off."""
+    return permissions.can_record(user) and (
+        permissions.can_approve(user) or user_scope(user).covers_campus(transfer.from_campus_id)
+    )
+
+
+_T = AssetTransfer.Status
+#: requested → approved → received (the asset's campus changes); requested → rejected;
+#: requested or approved → cancelled.
+TRANSFER_WORKFLOW = Workflow(
+    AssetTransfer,
+    (
+        Step(
+            "approve",
+            (_T.REQUESTED,),
+            _T.APPROVED,
+            _planner,
+            gettext_lazy("Only the group's leadership approves asset transfers."),
+            gettext_lazy("Approve"),
+        ),
+        Step(
+            "reject",
+            (_T.REQUESTED,),
+            _T.REJECTED,
+            _planner,
+            gettext_lazy("Only the group's leadership rejects asset transfers."),
+            gettext_lazy("Reject"),
+        ),
+        Step(
+            "receive",
+            (_T.APPROVED,),
+            _T.RECEIVED,
+            _receiving,
+            gettext_lazy("Only the receiving campus confirms that the asset arrived."),
+            gettext_lazy("Confirm receipt"),
+        ),
+        Step(
+            "cancel",
+            tuple(AssetTransfer.OPEN_STATUSES),
+            _T.CANCELLED,
+            _sender_or_planner,
+            gettext_lazy("Only the sending campus or the group's leadership cancels a transfer."),
+            gettext_lazy("Cancel transfer"),
+        ),
+    ),
+    wrong_status=gettext_lazy("This transfer is %(status)s: it cannot take this step."),
+    scoped=True,
+)
+del _T
 
 
 @transaction.atomic
 def asset_transfer_approve(*, user, transfer: AssetTransfer) -> AssetTransfer:
-    if not permissions.can_approve(user):
-        raise PermissionDenied(_("Only the group's leadership approves asset transfers."))
-    transfer = _locked_transfer(user, transfer)
-    _require_status(transfer, AssetTransfer.Status.REQUESTED)
-    transfer.status = AssetTransfer.Status.APPROVED
-    transfer.approved_by, transfer.approved_at = user, timezone.now()
+    transfer = TRANSFER_WORKFLOW.take(user, transfer, "approve")
+    TRANSFER_WORKFLOW.move(transfer, "approve", approved_by=user, approved_at=timezone.now())
     transfer.save()
     return transfer
 
@@ -358,30 +409,22 @@ def asset_transfer_approve(*, user, transfer: AssetTransfer) -> AssetTransfer:
 @transaction.atomic
 def asset_transfer_receive(*, user, transfer: AssetTransfer) -> AssetTransfer:
     """The receiving campus confirms the asset arrived: only now does its campus change."""
-    if not permissions.can_record(user):
-        raise PermissionDenied(_("Your role cannot receive asset transfers."))
-    transfer = _locked_transfer(user, transfer)
-    _check_campus(user, transfer.to_campus_id)
-    _require_status(transfer, AssetTransfer.Status.APPROVED)
+    transfer = TRANSFER_WORKFLOW.take(user, transfer, "receive")
     asset = Asset.objects.select_for_update().get(pk=transfer.asset_id)
     if asset.campus_id != transfer.from_campus_id:
         raise ValidationError({"asset": _("The asset is no longer at the campus it was sent from.")})
     asset.campus_id = transfer.to_campus_id
     asset._change_reason = _("Transfer #%(pk)d received") % {"pk": transfer.pk}
     asset.save()
-    transfer.status = AssetTransfer.Status.RECEIVED
-    transfer.received_by, transfer.received_at = user, timezone.now()
+    TRANSFER_WORKFLOW.move(transfer, "receive", received_by=user, received_at=timezone.now())
     transfer.save()
     return transfer
 
 
 @transaction.atomic
 def asset_transfer_reject(*, user, transfer: AssetTransfer) -> AssetTransfer:
-    if not permissions.can_approve(user):
-        raise PermissionDenied(_("Only the group's leadership rejects asset transfers."))
-    transfer = _locked_transfer(user, transfer)
-    _require_status(transfer, AssetTransfer.Status.REQUESTED)
-    transfer.status = AssetTransfer.Status.REJECTED
+    transfer = TRANSFER_WORKFLOW.take(user, transfer, "reject")
+    TRANSFER_WORKFLOW.move(transfer, "reject")
     transfer.save()
     return transfer
 
@@ -389,13 +432,8 @@ def asset_transfer_reject(*, user, transfer: AssetTransfer) -> AssetTransfer:
 @transaction.atomic
 def asset_transfer_cancel(*, user, transfer: AssetTransfer) -> AssetTransfer:
     """The sending campus (or the leadership) calls off a transfer not yet received."""
-    if not permissions.can_record(user):
-        raise PermissionDenied(_("Your role cannot cancel asset transfers."))
-    transfer = _locked_transfer(user, transfer)
-    if not permissions.can_approve(user):
-        _check_campus(user, transfer.from_campus_id)
-    _require_status(transfer, *AssetTransfer.OPEN_STATUSES)
-    transfer.status = AssetTransfer.Status.CANCELLED
+    transfer = TRANSFER_WORKFLOW.take(user, transfer, "cancel")
+    TRANSFER_WORKFLOW.move(transfer, "cancel")
     transfer.save()
     return transfer
 

@@ -13,7 +13,6 @@ import mimetypes
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -32,6 +31,7 @@ from groupschool.generic import (
     ScopedFormMixin,
 )
 from groupschool.history import history_rows
+from groupschool.workflow import step_view
 
 from . import permissions, selectors, services
 from .filters import (
@@ -99,20 +99,6 @@ def _send_file(field_file, *, download_name: str | None = None) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _action(request, queryset, pk, action, done_message, redirect_name):
-    """Run one workflow step on a record in the user's scope (else 404). A refused role is a 403
-    (PermissionDenied from the service); a broken rule is a message on the record's page."""
-    record = get_object_or_404(queryset.for_user(request.user), pk=pk)
-    try:
-        action(record)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done_message)
-    return redirect(redirect_name, pk=record.pk)
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,9 +176,6 @@ class BudgetCreateView(PortalCreateView):
     def save_object(self, form):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:budget_detail", args=[self.object.pk])
-
 
 class BudgetUpdateView(PortalUpdateView):
     model = Budget
@@ -203,9 +186,6 @@ class BudgetUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.budget_save(user=self.request.user, budget=form.save(commit=False))
-
-    def get_success_url(self):
-        return reverse("sharing:budget_detail", args=[self.object.pk])
 
 
 class AllocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -335,9 +315,6 @@ class SpendingCreateView(PortalCreateView):
             )
         return context
 
-    def get_success_url(self):
-        return reverse("sharing:spending_detail", args=[self.object.pk])
-
 
 def spending_attachment(request, pk):
     spending = get_object_or_404(Spending.objects.for_user(request.user), pk=pk)
@@ -374,7 +351,7 @@ class ReallocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("sharing:reallocation_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 class ReallocationDetailView(PortalDetailView):
@@ -387,8 +364,7 @@ class ReallocationDetailView(PortalDetailView):
         record = self.object
         context.update(
             status_badge=status_badge(record),
-            can_decide=permissions.can_approve(self.request.user)
-            and record.status == Reallocation.Status.REQUESTED,
+            can_decide=services.REALLOCATION_WORKFLOW.available(self.request.user, record) != [],
             history=history_rows(record),
         )
         return context
@@ -396,25 +372,23 @@ class ReallocationDetailView(PortalDetailView):
 
 @require_POST
 def reallocation_approve(request, pk):
-    return _action(
+    return step_view(
         request,
-        Reallocation.objects,
+        Reallocation.objects.for_user(request.user),
         pk,
         lambda r: services.reallocation_approve(user=request.user, reallocation=r),
         _("Reallocation approved: the allocations have changed."),
-        "sharing:reallocation_detail",
     )
 
 
 @require_POST
 def reallocation_reject(request, pk):
-    return _action(
+    return step_view(
         request,
-        Reallocation.objects,
+        Reallocation.objects.for_user(request.user),
         pk,
         lambda r: services.reallocation_reject(user=request.user, reallocation=r),
         _("Reallocation rejected."),
-        "sharing:reallocation_detail",
     )
 
 
@@ -467,9 +441,6 @@ class AssetCreateView(PortalCreateView):
     def save_object(self, form):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
-    def get_success_url(self):
-        return reverse("sharing:asset_detail", args=[self.object.pk])
-
 
 class AssetUpdateView(PortalUpdateView):
     model = Asset
@@ -480,9 +451,6 @@ class AssetUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.asset_save(user=self.request.user, asset=form.save(commit=False))
-
-    def get_success_url(self):
-        return reverse("sharing:asset_detail", args=[self.object.pk])
 
 
 class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -517,7 +485,7 @@ class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("sharing:transfer_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 class AssetTransferListView(PortalListView):
@@ -535,22 +503,15 @@ class AssetTransferDetailView(PortalDetailView):
     template_name = "sharing/assettransfer_detail.html"
 
     def get_context_data(self, **kwargs):
-        from groupschool.scoping import user_scope
-
         context = super().get_context_data(**kwargs)
-        user, transfer = self.request.user, self.object
-        scope = user_scope(user)
-        approver, recorder = permissions.can_approve(user), permissions.can_record(user)
-        status = transfer.status
+        transfer = self.object
+        # The buttons: the steps of the workflow this user may take now.
+        steps = {step.name for step in services.TRANSFER_WORKFLOW.available(self.request.user, transfer)}
         context.update(
             status_badge=status_badge(transfer),
-            can_decide=approver and status == AssetTransfer.Status.REQUESTED,
-            can_receive=recorder
-            and scope.covers_campus(transfer.to_campus_id)
-            and status == AssetTransfer.Status.APPROVED,
-            can_cancel=recorder
-            and (approver or scope.covers_campus(transfer.from_campus_id))
-            and transfer.is_open,
+            can_decide="approve" in steps,
+            can_receive="receive" in steps,
+            can_cancel="cancel" in steps,
             history=history_rows(transfer),
         )
         return context
@@ -559,13 +520,12 @@ class AssetTransferDetailView(PortalDetailView):
 def _transfer_step(name: str, service, done_message):
     @require_POST
     def view(request, pk):
-        return _action(
+        return step_view(
             request,
-            AssetTransfer.objects,
+            AssetTransfer.objects.for_user(request.user),
             pk,
             lambda t: service(user=request.user, transfer=t),
             done_message,
-            "sharing:transfer_detail",
         )
 
     view.__name__ = f"transfer_{name}"
@@ -630,9 +590,6 @@ class TeachingResourceCreateView(PortalCreateView):
 
     def save_object(self, form):
         return services.resource_upload(user=self.request.user, resource=form.save(commit=False))
-
-    def get_success_url(self):
-        return reverse("sharing:resource_detail", args=[self.object.pk])
 
 
 def resource_download(request, pk):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -184,6 +185,9 @@ class StaffMember(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:member_detail", args=[self.pk])
 
 
 class Distinction(Versioned):
@@ -531,6 +535,9 @@ class Rotation(Versioned):
     def __str__(self) -> str:
         return f"{self.staff}: {self.from_campus} → {self.to_campus}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:rotation_detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if self.from_campus_id and self.from_campus_id == self.to_campus_id:
@@ -618,6 +625,9 @@ class Mentorship(Versioned):
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:mentorship_detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if self.mentor_id and self.mentor_id == self.mentee_id:
@@ -665,6 +675,9 @@ class Studio(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:studio_detail", args=[self.pk])
 
 
 class StudioMembership(Versioned):
@@ -762,6 +775,9 @@ class ResearchProject(Versioned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:project_detail", args=[self.pk])
+
     def clean(self):
         if self.start_on and self.end_on and self.end_on <= self.start_on:
             raise ValidationError({"end_on": _("The end must come after the start.")})
@@ -817,6 +833,9 @@ class CrossCampusActivity(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:activity_detail", args=[self.pk])
 
 
 class StaffingQuota(Versioned):

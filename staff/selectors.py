@@ -15,15 +15,41 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campuses.models import Campus
+from campuses.models import Campus, EducationGroup
 from campuses.selectors import share
 from groupschool.models import POLICY_RULES, policy_values
 
-from .models import Distinction, Mentorship, PostType, Rotation, StaffMember
+from .models import (
+    CrossCampusActivity,
+    Distinction,
+    LeadershipPost,
+    LeadingGroup,
+    LeadingGroupMembership,
+    Mentorship,
+    PostType,
+    ResearchProject,
+    ResponsibilityArea,
+    ResponsibilityAssignment,
+    Rotation,
+    StaffMember,
+    Studio,
+)
 
 #: Rotations that count as an exchange made in their start year.
 COUNTED_ROTATION_STATUSES = (
@@ -523,3 +549,125 @@ def rotation_eligibility(
         backbone=backbone,
         open_rotations=tuple(rotations.order_by("start_on", "pk")),
     )
+
+
+# --- Detail pages -----------------------------------------------------------------------------
+
+
+def staff_member_related(*, user, member: StaffMember) -> dict[str, list]:
+    """What a person's page lists beside the profile, each within the user's scope and one query
+    whatever its length: rotations, mentees, mentors, studios, projects, activities."""
+    return {
+        "rotations": list(
+            Rotation.objects.for_user(user)
+            .filter(staff=member)
+            .select_related("from_campus", "to_campus", "decided_by")
+        ),
+        "mentees": list(
+            Mentorship.objects.for_user(user).filter(mentor=member).select_related("mentee", "campus")
+        ),
+        "mentors": list(
+            Mentorship.objects.for_user(user).filter(mentee=member).select_related("mentor", "campus")
+        ),
+        "studios": list(
+            Studio.objects.for_user(user)
+            .filter(Q(leader=member) | Q(memberships__member=member))
+            .select_related("campus", "leader")
+            .distinct()
+        ),
+        "projects": list(
+            ResearchProject.objects.for_user(user)
+            .filter(Q(leader=member) | Q(members=member))
+            .select_related("campus", "leader")
+            .distinct()
+        ),
+        "activities": list(
+            CrossCampusActivity.objects.for_user(user)
+            .filter(participants=member)
+            .select_related("host_campus")
+        ),
+    }
+
+
+#: 组长, 副组长, 成员: the order the plan names a leading group's members in.
+LEADING_ROLE_ORDER = Case(
+    *(When(role=role, then=Value(i)) for i, role in enumerate(LeadingGroupMembership.Role.values)),
+    output_field=IntegerField(),
+)
+
+
+def leading_group_rows(*, user) -> list[dict]:
+    """领导小组 of the groups in the user's scope, each with its members by role (two queries)."""
+    memberships = LeadingGroupMembership.objects.select_related("person").order_by(
+        LEADING_ROLE_ORDER, "order", "pk"
+    )
+    leading_groups = (
+        LeadingGroup.objects.filter(group__in=EducationGroup.objects.for_user(user))
+        .select_related("group", "office_director")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("group__name", "name")
+    )
+    rows = []
+    for leading_group in leading_groups:
+        by_role = {role: [] for role in LeadingGroupMembership.Role}
+        for membership in leading_group.memberships.all():
+            by_role[membership.role].append(membership.person)
+        rows.append(
+            {
+                "leading_group": leading_group,
+                "roles": [(role.label, by_role[role]) for role in LeadingGroupMembership.Role],
+            }
+        )
+    return rows
+
+
+def responsibility_blocks(*, user) -> list[dict]:
+    """Per group in the user's scope: its leadership posts in the plan's order, its campuses in
+    scope, and the first-responsibility matrix (第一责任人, 一岗双责): the plan's areas by the
+    group-wide column and each campus, each cell its assignment or None (three queries)."""
+    groups = list(
+        EducationGroup.objects.for_user(user)
+        .prefetch_related(
+            Prefetch("leadership_posts", queryset=LeadershipPost.objects.select_related("person")),
+            Prefetch("responsibilities", queryset=ResponsibilityAssignment.objects.select_related("person")),
+        )
+        .order_by("name")
+    )
+    campuses_by_group: dict[int, list] = {}
+    for campus in (
+        Campus.objects.for_user(user)
+        .filter(school__group__in=[g.pk for g in groups])
+        .select_related("school", "executive_vice_principal")
+    ):
+        campuses_by_group.setdefault(campus.school.group_id, []).append(campus)
+    post_order = {post: i for i, post in enumerate(LeadershipPost.Post.values)}
+    blocks = []
+    for group in groups:
+        campuses = campuses_by_group.get(group.pk, [])
+        assigned = {(a.area, a.campus_id): a for a in group.responsibilities.all()}
+        columns = [None, *campuses]
+        blocks.append(
+            {
+                "group": group,
+                "posts": sorted(
+                    group.leadership_posts.all(),
+                    key=lambda p: (post_order[p.post], p.since or datetime.date.min),
+                ),
+                "campuses": campuses,
+                "matrix": [
+                    (
+                        area.label,
+                        [
+                            {
+                                "assignment": assigned.get((area.value, column.pk if column else None)),
+                                "area": area.value,
+                                "campus": column,
+                            }
+                            for column in columns
+                        ],
+                    )
+                    for area in ResponsibilityArea
+                ],
+            }
+        )
+    return blocks

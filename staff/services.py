@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from groupschool import permissions
 from groupschool.roles import Role
 from groupschool.scoping import user_scope
+from groupschool.workflow import Step, Workflow
 
 from .models import CrossCampusActivity, Mentorship, ResponsibilityAssignment, Rotation, StaffMember
 
@@ -78,110 +78,100 @@ def rotation_propose(
 # --- the rotation workflow -------------------------------------------------------------------
 #
 # proposed → approved → active → completed; proposed → rejected; proposed/approved → withdrawn.
-# Each step is declared once below: the statuses it leaves, the status it reaches, who takes it
-# and, for starting, on which side of the start date. The rotation page shows exactly the steps
-# `rotation_steps` allows, and each service checks the same entry, so a button is never offered
-# that the service would refuse for its role, status or date, and no open status is a dead end:
-# an approved rotation can always start (on its date, or today by moving its date), and an
-# active one can always be completed.
-
-DECIDER = "decider"  # the personnel office (人事股)
-PROPOSER_OR_DECIDER = "proposer_or_decider"
+# Each step is declared once below (groupschool.workflow): the statuses it leaves, the status it
+# reaches, who takes it and, for starting, on which side of the start date. The rotation page
+# shows exactly the steps `rotation_steps` allows, and each service takes the same entry, so a
+# button is never offered that the service would refuse for its role, status or date, and no
+# open status is a dead end: an approved rotation can always start (on its date, or today by
+# moving its date), and an active one can always be completed. The daily job
+# (`rotations_advance`) takes the start and complete steps on the scheduled dates.
 
 
-@dataclass(frozen=True)
-class RotationStep:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    who: str
-    label: str
-    #: For starting: True if the step is for a start date that has come, False if for one ahead.
-    start_date_reached: bool | None = None
+def _decider(user, rotation: Rotation) -> bool:
+    """The personnel office (人事股)."""
+    return permissions.can_decide_rotation(user)
+
+
+def _proposer_or_decider(user, rotation: Rotation) -> bool:
+    return _decider(user, rotation) or (user.pk is not None and rotation.proposed_by_id == user.pk)
+
+
+def _start_date_reached(rotation: Rotation, *, today: datetime.date) -> bool:
+    return rotation.start_on <= today
 
 
 S = Rotation.Status
-ROTATION_STEPS: dict[str, RotationStep] = {
-    step.name: step
-    for step in (
-        RotationStep("approve", (S.PROPOSED,), S.APPROVED, DECIDER, gettext_lazy("Approve")),
-        RotationStep("reject", (S.PROPOSED,), S.REJECTED, DECIDER, gettext_lazy("Reject")),
-        RotationStep(
-            "withdraw", (S.PROPOSED, S.APPROVED), S.WITHDRAWN, PROPOSER_OR_DECIDER, gettext_lazy("Withdraw")
+ROTATION_WORKFLOW = Workflow(
+    Rotation,
+    (
+        Step(
+            "approve",
+            (S.PROPOSED,),
+            S.APPROVED,
+            _decider,
+            gettext_lazy("Only the personnel office approves rotations."),
+            gettext_lazy("Approve"),
         ),
-        RotationStep(
+        Step(
+            "reject",
+            (S.PROPOSED,),
+            S.REJECTED,
+            _decider,
+            gettext_lazy("Only the personnel office rejects rotations."),
+            gettext_lazy("Reject"),
+        ),
+        Step(
+            "withdraw",
+            (S.PROPOSED, S.APPROVED),
+            S.WITHDRAWN,
+            _proposer_or_decider,
+            gettext_lazy("Only whoever proposed it, or the personnel office, withdraws a rotation."),
+            gettext_lazy("Withdraw"),
+        ),
+        Step(
             "start",
             (S.APPROVED,),
             S.ACTIVE,
-            DECIDER,
+            _decider,
+            gettext_lazy("Only the personnel office starts rotations."),
             gettext_lazy("Mark as started"),
-            start_date_reached=True,
+            when=_start_date_reached,
         ),
-        RotationStep(
+        Step(
             "start_today",
             (S.APPROVED,),
             S.ACTIVE,
-            DECIDER,
+            _decider,
+            gettext_lazy("Only the personnel office starts rotations."),
             gettext_lazy("Start today (moves the start date)"),
-            start_date_reached=False,
+            when=lambda rotation, *, today: not _start_date_reached(rotation, today=today),
         ),
-        RotationStep("complete", (S.ACTIVE,), S.COMPLETED, DECIDER, gettext_lazy("Mark as completed")),
-    )
-}
+        Step(
+            "complete",
+            (S.ACTIVE,),
+            S.COMPLETED,
+            _decider,
+            gettext_lazy("Only the personnel office completes rotations."),
+            gettext_lazy("Mark as completed"),
+        ),
+    ),
+    wrong_status=gettext_lazy("A rotation that is %(status)s cannot become %(target)s."),
+)
 del S
 
-_REFUSED = {
-    "approve": gettext_lazy("Only the personnel office approves rotations."),
-    "reject": gettext_lazy("Only the personnel office rejects rotations."),
-    "withdraw": gettext_lazy("Only whoever proposed it, or the personnel office, withdraws a rotation."),
-    "start": gettext_lazy("Only the personnel office starts rotations."),
-    "start_today": gettext_lazy("Only the personnel office starts rotations."),
-    "complete": gettext_lazy("Only the personnel office completes rotations."),
-}
 
-
-def _may(user, step: RotationStep, rotation: Rotation) -> bool:
-    if permissions.can_decide_rotation(user):
-        return True
-    return step.who == PROPOSER_OR_DECIDER and user.pk is not None and rotation.proposed_by_id == user.pk
-
-
-def rotation_steps(*, user, rotation: Rotation, today: datetime.date | None = None) -> list[RotationStep]:
+def rotation_steps(*, user, rotation: Rotation, today: datetime.date | None = None) -> list[Step]:
     """The steps `user` may take on `rotation` now, in the table's order (the page's buttons)."""
-    today = today or timezone.localdate()
-    reached = rotation.start_on <= today
-    return [
-        step
-        for step in ROTATION_STEPS.values()
-        if rotation.status in step.sources
-        and _may(user, step, rotation)
-        and (step.start_date_reached is None or step.start_date_reached == reached)
-    ]
-
-
-def _take(user, rotation: Rotation, name: str) -> Rotation:
-    """Check the step for the user's role, lock the row (two officials deciding at once do not
-    both win) and check the status it leaves; returns the locked row, status not yet changed."""
-    step = ROTATION_STEPS[name]
-    if not _may(user, step, rotation):
-        raise PermissionDenied(_REFUSED[name])
-    rotation = Rotation.objects.select_for_update().select_related("staff").get(pk=rotation.pk)
-    if rotation.status not in step.sources:
-        raise ValidationError(
-            {
-                "status": _("A rotation that is %(status)s cannot become %(new)s.")
-                % {"status": rotation.get_status_display(), "new": Rotation.Status(step.target).label}
-            }
-        )
-    return rotation
+    return ROTATION_WORKFLOW.available(user, rotation, today=today or timezone.localdate())
 
 
 @transaction.atomic
 def rotation_approve(*, user, rotation: Rotation, note: str = "") -> Rotation:
     """The personnel office approves; the teacher must not be held by another live rotation."""
-    rotation = _take(user, rotation, "approve")
-    rotation.status = Rotation.Status.APPROVED
-    rotation.decided_by, rotation.decided_at, rotation.decision_note = user, timezone.now(), note
+    rotation = ROTATION_WORKFLOW.take(user, rotation, "approve")
+    ROTATION_WORKFLOW.move(
+        rotation, "approve", decided_by=user, decided_at=timezone.now(), decision_note=note
+    )
     rotation.full_clean()
     rotation.save()
     return rotation
@@ -189,11 +179,12 @@ def rotation_approve(*, user, rotation: Rotation, note: str = "") -> Rotation:
 
 @transaction.atomic
 def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
-    if not note.strip() and _may(user, ROTATION_STEPS["reject"], rotation):
+    if not note.strip() and ROTATION_WORKFLOW.allows(user, rotation, "reject"):
         raise ValidationError({"note": _("Say why the rotation is rejected.")})
-    rotation = _take(user, rotation, "reject")
-    rotation.status = Rotation.Status.REJECTED
-    rotation.decided_by, rotation.decided_at, rotation.decision_note = user, timezone.now(), note
+    rotation = ROTATION_WORKFLOW.take(user, rotation, "reject")
+    ROTATION_WORKFLOW.move(
+        rotation, "reject", decided_by=user, decided_at=timezone.now(), decision_note=note
+    )
     rotation.save()
     return rotation
 
@@ -201,8 +192,8 @@ def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
 @transaction.atomic
 def rotation_withdraw(*, user, rotation: Rotation) -> Rotation:
     """The proposer (or the personnel office) withdraws a rotation not yet started."""
-    rotation = _take(user, rotation, "withdraw")
-    rotation.status = Rotation.Status.WITHDRAWN
+    rotation = ROTATION_WORKFLOW.take(user, rotation, "withdraw")
+    ROTATION_WORKFLOW.move(rotation, "withdraw")
     rotation.save()
     return rotation
 
@@ -221,7 +212,8 @@ def rotation_start(
     simply starts (the daily job does the same on the start date itself).
     """
     today = today or timezone.localdate()
-    rotation = _take(user, rotation, "start_today" if move_start else "start")
+    step = "start_today" if move_start else "start"
+    rotation = ROTATION_WORKFLOW.take(user, rotation, step)
     if rotation.start_on > today:
         if not move_start:
             raise ValidationError(
@@ -235,7 +227,7 @@ def rotation_start(
                 }
             )
         rotation.start_on = today
-    rotation.status = Rotation.Status.ACTIVE
+    ROTATION_WORKFLOW.move(rotation, step)
     rotation.full_clean()
     rotation.save()
     return rotation
@@ -259,7 +251,7 @@ def rotation_complete(
     """
     today = today or timezone.localdate()
     ended_on = ended_on or today
-    if ended_on > today and _may(user, ROTATION_STEPS["complete"], rotation):
+    if ended_on > today and ROTATION_WORKFLOW.allows(user, rotation, "complete"):
         raise ValidationError(
             {
                 "ended_on": _(
@@ -268,11 +260,10 @@ def rotation_complete(
                 )
             }
         )
-    rotation = _take(user, rotation, "complete")
+    rotation = ROTATION_WORKFLOW.take(user, rotation, "complete")
     if ended_on < rotation.start_on:
         rotation.start_on = min(_activated_on(rotation) or ended_on, ended_on)
-    rotation.status = Rotation.Status.COMPLETED
-    rotation.ended_on = ended_on
+    ROTATION_WORKFLOW.move(rotation, "complete", ended_on=ended_on)
     rotation.full_clean()
     rotation.save()
     return rotation
@@ -301,17 +292,15 @@ def rotations_advance(*, today: datetime.date) -> dict[str, int]:
     for rotation in Rotation.objects.select_for_update().filter(
         status=Rotation.Status.APPROVED, start_on__lte=today
     ):
-        rotation.status = Rotation.Status.ACTIVE
         rotation._change_reason = "scheduled: start date reached"
-        rotation.save(update_fields=["status"])
+        rotation.save(update_fields=ROTATION_WORKFLOW.move(rotation, "start"))
         started += 1
     for rotation in Rotation.objects.select_for_update().filter(
         status=Rotation.Status.ACTIVE, planned_end_on__lt=today
     ):
-        rotation.status = Rotation.Status.COMPLETED
-        rotation.ended_on = rotation.planned_end_on
         rotation._change_reason = "scheduled: planned end reached"
-        rotation.save(update_fields=["status", "ended_on"])
+        ended = ROTATION_WORKFLOW.move(rotation, "complete", ended_on=rotation.planned_end_on)
+        rotation.save(update_fields=ended)
         completed += 1
     return {"started": started, "completed": completed}
 

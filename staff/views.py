@@ -4,11 +4,10 @@ import calendar
 import datetime
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Prefetch
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from campuses.models import Campus, EducationGroup
+from campuses.models import Campus
 from groupschool import permissions
 from groupschool.generic import (
     PortalCreateView,
@@ -30,6 +29,7 @@ from groupschool.history import history_rows
 from groupschool.models import POLICY_RULES, policy_values
 from groupschool.roles import Role
 from groupschool.scoping import user_scope
+from groupschool.workflow import step_view
 
 from . import services
 from .filters import (
@@ -53,12 +53,8 @@ from .forms import (
 from .models import (
     CrossCampusActivity,
     Distinction,
-    LeadershipPost,
-    LeadingGroup,
-    LeadingGroupMembership,
     Mentorship,
     ResearchProject,
-    ResponsibilityArea,
     ResponsibilityAssignment,
     Rotation,
     StaffingQuota,
@@ -66,7 +62,14 @@ from .models import (
     Studio,
     StudioMembership,
 )
-from .selectors import COUNTED_ROTATION_STATUSES, rotation_eligibility, rotation_figures
+from .selectors import (
+    COUNTED_ROTATION_STATUSES,
+    leading_group_rows,
+    responsibility_blocks,
+    rotation_eligibility,
+    rotation_figures,
+    staff_member_related,
+)
 from .tables import (
     ActivityTable,
     MentorshipTable,
@@ -105,38 +108,12 @@ class StaffMemberDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, member = self.request.user, self.object
-        rotations = list(
-            Rotation.objects.for_user(user)
-            .filter(staff=member)
-            .select_related("from_campus", "to_campus", "decided_by")
-        )
+        related = staff_member_related(user=user, member=member)
         context.update(
             can_edit=permissions.can_edit_campus_records(user),
             can_propose_rotation=permissions.can_propose_rotation(user) and member.home_campus_id is not None,
-            rotations=[(rotation, rotation_status_badge(rotation)) for rotation in rotations],
-            mentees=list(
-                Mentorship.objects.for_user(user).filter(mentor=member).select_related("mentee", "campus")
-            ),
-            mentors=list(
-                Mentorship.objects.for_user(user).filter(mentee=member).select_related("mentor", "campus")
-            ),
-            studios=list(
-                Studio.objects.for_user(user)
-                .filter(Q(leader=member) | Q(memberships__member=member))
-                .select_related("campus", "leader")
-                .distinct()
-            ),
-            projects=list(
-                ResearchProject.objects.for_user(user)
-                .filter(Q(leader=member) | Q(members=member))
-                .select_related("campus", "leader")
-                .distinct()
-            ),
-            activities=list(
-                CrossCampusActivity.objects.for_user(user)
-                .filter(participants=member)
-                .select_related("host_campus")
-            ),
+            rotations=[(rotation, rotation_status_badge(rotation)) for rotation in related.pop("rotations")],
+            **related,
             history=history_rows(member),
         )
         return context
@@ -151,9 +128,6 @@ class StaffMemberCreateView(PortalCreateView):
 
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
-
-    def get_success_url(self):
-        return reverse("staff:member_detail", args=[self.object.pk])
 
 
 class StaffMemberUpdateView(PortalUpdateView):
@@ -170,9 +144,6 @@ class StaffMemberUpdateView(PortalUpdateView):
 
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
-
-    def get_success_url(self):
-        return reverse("staff:member_detail", args=[self.object.pk])
 
 
 class RotationListView(PortalListView):
@@ -250,7 +221,7 @@ class RotationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("staff:rotation_detail", args=[self.object.pk])
+        return self.object.get_absolute_url()
 
 
 def rotation_eligibility_view(request, staff_pk):
@@ -300,24 +271,15 @@ class RotationDetailView(PortalDetailView):
         return context
 
 
-def _rotation_action(request, pk, action, done_message):
-    """Run one workflow step on a rotation in the user's scope (else 404). A refused role is a
-    403 (PermissionDenied from the service); a rule broken is a message on the rotation page."""
-    rotation = get_object_or_404(Rotation.objects.for_user(request.user), pk=pk)
-    try:
-        action(rotation)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done_message)
-    return redirect("staff:rotation_detail", pk=rotation.pk)
+def _rotation_step(request, pk, action, done_message):
+    """One workflow step on a rotation in the user's scope (else 404), by groupschool.workflow."""
+    return step_view(request, Rotation.objects.for_user(request.user), pk, action, done_message)
 
 
 @require_POST
 def rotation_approve(request, pk):
     note = request.POST.get("note", "").strip()
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_approve(user=request.user, rotation=rotation, note=note),
@@ -328,7 +290,7 @@ def rotation_approve(request, pk):
 @require_POST
 def rotation_reject(request, pk):
     note = request.POST.get("note", "").strip()
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_reject(user=request.user, rotation=rotation, note=note),
@@ -338,7 +300,7 @@ def rotation_reject(request, pk):
 
 @require_POST
 def rotation_withdraw(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_withdraw(user=request.user, rotation=rotation),
@@ -348,7 +310,7 @@ def rotation_withdraw(request, pk):
 
 @require_POST
 def rotation_start(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_start(user=request.user, rotation=rotation),
@@ -358,7 +320,7 @@ def rotation_start(request, pk):
 
 @require_POST
 def rotation_start_today(request, pk):
-    return _rotation_action(
+    return _rotation_step(
         request,
         pk,
         lambda rotation: services.rotation_start(user=request.user, rotation=rotation, move_start=True),
@@ -372,7 +334,7 @@ def rotation_complete(request, pk):
         ended_on = forms.DateField(required=False).clean(request.POST.get("ended_on", ""))
         services.rotation_complete(user=request.user, rotation=rotation, ended_on=ended_on)
 
-    return _rotation_action(request, pk, complete, _("Rotation completed."))
+    return _rotation_step(request, pk, complete, _("Rotation completed."))
 
 
 # --- Mentoring, studios, projects, activities, quotas, leadership (helper "programmes") ---
@@ -459,9 +421,6 @@ class MentorshipCreateView(PortalCreateView):
             goals=data["goals"],
         )
 
-    def get_success_url(self):
-        return reverse("staff:mentorship_detail", args=[self.object.pk])
-
 
 class MentorshipUpdateView(PortalUpdateView):
     model = Mentorship
@@ -487,9 +446,6 @@ class MentorshipUpdateView(PortalUpdateView):
             goals=data["goals"],
             outcome=data["outcome"],
         )
-
-    def get_success_url(self):
-        return reverse("staff:mentorship_detail", args=[self.object.pk])
 
 
 class StudioListView(PortalListView):
@@ -635,9 +591,6 @@ class ActivityCreateView(PortalCreateView):
             summary=data["summary"],
         )
 
-    def get_success_url(self):
-        return reverse("staff:activity_detail", args=[self.object.pk])
-
 
 class StaffingQuotaListView(PortalListView):
     model = StaffingQuota
@@ -663,12 +616,6 @@ class StaffingQuotaListView(PortalListView):
 
 
 #: The plan lists the leading group's 组长 first, then 副组长, then 成员.
-LEADING_ROLE_ORDER = Case(
-    *(When(role=role, then=Value(i)) for i, role in enumerate(LeadingGroupMembership.Role.values)),
-    output_field=IntegerField(),
-)
-
-
 class LeadingGroupView(TemplateView):
     """领导小组 of the groups in the user's scope, as the plan names them, with its office."""
 
@@ -676,27 +623,7 @@ class LeadingGroupView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        memberships = LeadingGroupMembership.objects.select_related("person").order_by(
-            LEADING_ROLE_ORDER, "order", "pk"
-        )
-        leading_groups = (
-            LeadingGroup.objects.filter(group__in=EducationGroup.objects.for_user(self.request.user))
-            .select_related("group", "office_director")
-            .prefetch_related(Prefetch("memberships", queryset=memberships))
-            .order_by("group__name", "name")
-        )
-        rows = []
-        for leading_group in leading_groups:
-            by_role = {role: [] for role in LeadingGroupMembership.Role}
-            for membership in leading_group.memberships.all():
-                by_role[membership.role].append(membership.person)
-            rows.append(
-                {
-                    "leading_group": leading_group,
-                    "roles": [(role.label, by_role[role]) for role in LeadingGroupMembership.Role],
-                }
-            )
-        context.update(title=_("Leading group"), leading_groups=rows)
+        context.update(title=_("Leading group"), leading_groups=leading_group_rows(user=self.request.user))
         return context
 
 
@@ -719,54 +646,9 @@ class ResponsibilitiesView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        groups = list(
-            EducationGroup.objects.for_user(user)
-            .prefetch_related(
-                Prefetch("leadership_posts", queryset=LeadershipPost.objects.select_related("person")),
-                Prefetch(
-                    "responsibilities", queryset=ResponsibilityAssignment.objects.select_related("person")
-                ),
-            )
-            .order_by("name")
-        )
-        campuses_by_group: dict[int, list] = {}
-        for campus in (
-            Campus.objects.for_user(user)
-            .filter(school__group__in=[g.pk for g in groups])
-            .select_related("school", "executive_vice_principal")
-        ):
-            campuses_by_group.setdefault(campus.school.group_id, []).append(campus)
-        post_order = {post: i for i, post in enumerate(LeadershipPost.Post.values)}
-        blocks = []
-        for group in groups:
-            campuses = campuses_by_group.get(group.pk, [])
-            assigned = {(a.area, a.campus_id): a for a in group.responsibilities.all()}
-            columns = [None, *campuses]
-            blocks.append(
-                {
-                    "group": group,
-                    "posts": sorted(
-                        group.leadership_posts.all(),
-                        key=lambda p: (post_order[p.post], p.since or datetime.date.min),
-                    ),
-                    "campuses": campuses,
-                    "matrix": [
-                        (
-                            area.label,
-                            [
-                                {
-                                    "assignment": assigned.get((area.value, column.pk if column else None)),
-                                    "area": area.value,
-                                    "campus": column,
-                                }
-                                for column in columns
-                            ],
-                        )
-                        for area in ResponsibilityArea
-                    ],
-                    "can_assign": _can_assign_responsibilities(user, group),
-                }
-            )
+        blocks = responsibility_blocks(user=user)
+        for block in blocks:
+            block["can_assign"] = _can_assign_responsibilities(user, block["group"])
         context.update(title=_("Leadership and first responsibilities"), blocks=blocks)
         return context
 
