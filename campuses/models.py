@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class Stage(models.TextChoices):
@@ -27,6 +27,9 @@ class PeerCategory(models.Model):
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
+
     class Meta:
         verbose_name = _("peer category")
         verbose_name_plural = _("peer categories")
@@ -39,7 +42,7 @@ class PeerCategory(models.Model):
         return (self.code,)
 
 
-class EducationGroupQuerySet(CampusScopedQuerySet):
+class EducationGroupQuerySet(ScopedQuerySet):
     pass
 
 
@@ -83,7 +86,8 @@ class EducationGroup(models.Model):
     history = HistoricalRecords()
 
     objects = EducationGroupQuerySet.as_manager()
-    campus_scope = ("schools__campuses",)
+    #: Read by the vice-principals of its campuses, changed by its leadership.
+    scope_rule = Rule(group=("pk",), shared=Q())
 
     class Meta:
         verbose_name = _("education group")
@@ -102,7 +106,7 @@ class EducationGroup(models.Model):
             raise ValidationError({"core_school": _("The core school must be a member of this group.")})
 
 
-class SchoolQuerySet(CampusScopedQuerySet):
+class SchoolQuerySet(ScopedQuerySet):
     pass
 
 
@@ -147,7 +151,8 @@ class School(models.Model):
     history = HistoricalRecords()
 
     objects = SchoolQuerySet.as_manager()
-    campus_scope = ("campuses",)
+    #: Read by the vice-principals of its campuses, changed by its group's leadership.
+    scope_rule = Rule(school=("pk",), shared=Q())
 
     class Meta:
         verbose_name = _("school (legal entity)")
@@ -169,7 +174,7 @@ class School(models.Model):
         return (self.code,)
 
 
-class CampusQuerySet(CampusScopedQuerySet):
+class CampusQuerySet(ScopedQuerySet):
     pass
 
 
@@ -196,7 +201,7 @@ class Campus(models.Model):
     history = HistoricalRecords()
 
     objects = CampusQuerySet.as_manager()
-    campus_scope = ("id",)
+    scope_rule = Rule(campus=("id",))
 
     class Meta:
         verbose_name = _("campus")
@@ -257,8 +262,8 @@ class EnrollmentSnapshot(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("enrollment snapshot")

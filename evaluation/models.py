@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class TargetKind(models.TextChoices):
@@ -144,6 +144,9 @@ class Scheme(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q(), public=Q(group__isnull=True))
+
     class Meta:
         verbose_name = _("assessment scheme")
         verbose_name_plural = _("assessment schemes")
@@ -253,6 +256,9 @@ class Indicator(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -287,7 +293,7 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
 
-class EvaluateeQuerySet(CampusScopedQuerySet):
+class EvaluateeQuerySet(ScopedQuerySet):
     pass
 
 
@@ -336,7 +342,7 @@ class Evaluatee(models.Model):
     history = HistoricalRecords()
 
     objects = EvaluateeQuerySet.as_manager()
-    campus_scope = ("school__campuses", "campus", "staff__home_campus")
+    scope_rule = Rule(campus=("school__campuses", "campus", "staff__home_campus"))
 
     class Meta:
         verbose_name = _("evaluatee")
@@ -361,7 +367,7 @@ class Evaluatee(models.Model):
         return self.name
 
 
-class ScoreQuerySet(CampusScopedQuerySet):
+class ScoreQuerySet(ScopedQuerySet):
     pass
 
 
@@ -395,7 +401,9 @@ class Score(models.Model):
     history = HistoricalRecords()
 
     objects = ScoreQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("score")
@@ -463,8 +471,10 @@ class CellReview(models.Model):
     reviewed_at = models.DateTimeField(_("confirmed at"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("cell review")
@@ -499,8 +509,10 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("self-assessment evidence")
@@ -542,6 +554,9 @@ class ComputationRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     evaluatees = models.PositiveIntegerField(_("evaluatees"), default=0)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
 
     class Meta:
         verbose_name = _("computation run")
@@ -597,8 +612,10 @@ class Result(models.Model):
     #: {"<indicator id>": how the points were reached}, for computed and lead-confirmed cells only.
     cell_derivations = models.JSONField(_("derivations per indicator"), default=dict)
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("result")
@@ -641,6 +658,9 @@ class PublishedSnapshot(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
 
     class Meta:
         verbose_name = _("published results")
@@ -704,8 +724,10 @@ class Appeal(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("appeal")

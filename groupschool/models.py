@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .scoping import Rule, ScopedQuerySet
+
 
 @dataclass(frozen=True)
 class PolicyRule:
@@ -122,6 +124,9 @@ class PolicySetting(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Why the bureau set this value."))
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
+
     class Meta:
         verbose_name = _("policy setting")
         verbose_name_plural = _("policy settings")
@@ -148,6 +153,9 @@ class DataVersion(models.Model):
     name = models.SlugField(_("name"), max_length=40, unique=True)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     token = models.CharField(_("token"), max_length=32, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(bureau_only=True)
 
     class Meta:
         verbose_name = _("data version")

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class Unit(models.Model):
@@ -32,6 +32,9 @@ class Unit(models.Model):
         related_name="unit",
     )
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
 
     class Meta:
         verbose_name = _("responsible unit")
@@ -90,7 +93,7 @@ class PostType(models.TextChoices):
     BUREAU = "bureau", _("Bureau official")
 
 
-class StaffMemberQuerySet(CampusScopedQuerySet):
+class StaffMemberQuerySet(ScopedQuerySet):
     def with_backbone_flag(self):
         """Annotate `is_backbone`: holds a distinction that counts as backbone (骨干) for the
         exchange targets: famous teacher, subject leader or backbone teacher."""
@@ -165,7 +168,7 @@ class StaffMember(models.Model):
     history = HistoricalRecords()
 
     objects = StaffMemberQuerySet.as_manager()
-    campus_scope = ("home_campus",)
+    scope_rule = Rule(campus=("home_campus",))
 
     class Meta:
         verbose_name = _("staff member")
@@ -214,8 +217,8 @@ class Distinction(models.Model):
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("staff__home_campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("staff__home_campus",))
 
     class Meta:
         verbose_name = _("distinction")
@@ -255,6 +258,9 @@ class LeadingGroup(models.Model):
     office_duties = models.TextField(_("office duties"), blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q())
+
     class Meta:
         verbose_name = _("leading group")
         verbose_name_plural = _("leading groups")
@@ -284,6 +290,9 @@ class LeadingGroupMembership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("leading_group__group",), shared=Q())
 
     class Meta:
         verbose_name = _("leading group membership")
@@ -334,6 +343,9 @@ class LeadershipPost(models.Model):
     )
     since = models.DateField(_("since"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q())
 
     class Meta:
         verbose_name = _("leadership post")
@@ -398,6 +410,9 @@ class ResponsibilityAssignment(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",), group=("group",))
+
     class Meta:
         verbose_name = _("first-responsibility assignment")
         verbose_name_plural = _("first-responsibility assignments")
@@ -432,7 +447,7 @@ class RotationCategory(models.TextChoices):
     TEACHER = "teacher", _("Other teacher")
 
 
-class RotationQuerySet(CampusScopedQuerySet):
+class RotationQuerySet(ScopedQuerySet):
     def live(self):
         """Rotations that hold the teacher: approved or active."""
         return self.filter(status__in=Rotation.LIVE_STATUSES)
@@ -505,7 +520,7 @@ class Rotation(models.Model):
     history = HistoricalRecords()
 
     objects = RotationQuerySet.as_manager()
-    campus_scope = ("from_campus", "to_campus")
+    scope_rule = Rule(campus=("from_campus", "to_campus"))
 
     class Meta:
         verbose_name = _("rotation")
@@ -589,8 +604,8 @@ class Mentorship(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("mentoring pair")
@@ -654,8 +669,8 @@ class Studio(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("famous-teacher studio")
@@ -680,8 +695,8 @@ class StudioMembership(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("studio__campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("studio__campus",))
 
     class Meta:
         verbose_name = _("studio membership")
@@ -743,8 +758,8 @@ class ResearchProject(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[members])
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("research project")
@@ -799,8 +814,8 @@ class CrossCampusActivity(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     history = HistoricalRecords(m2m_fields=[campuses, participants])
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("host_campus", "campuses")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("host_campus", "campuses"))
 
     class Meta:
         verbose_name = _("cross-campus activity")
@@ -831,8 +846,8 @@ class StaffingQuota(models.Model):
     posts_filled = models.PositiveIntegerField(_("posts filled"))
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("staffing quota")

@@ -6,6 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from campuses.models import EducationGroup
+
 from planning.models import (
     Decision,
     Document,
@@ -20,10 +22,22 @@ from planning.models import (
 )
 
 
+def plan_group():
+    """The group whose plan a test's records belong to: the first group (the plan's), made
+    when the test has none."""
+    group = EducationGroup.objects.order_by("pk").first()
+    if group is None:
+        from tests.factories import EducationGroupFactory
+
+        group = EducationGroupFactory()
+    return group
+
+
 class MeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measure
 
+    group = factory.LazyFunction(plan_group)
     code = factory.Sequence(lambda n: f"测试{n}")
     order = factory.Sequence(lambda n: 100 + n)
     section = "（九）测试"
@@ -44,6 +58,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
 
+    group = factory.LazyAttribute(lambda o: (o.campus.school.group if o.campus else None) or plan_group())
+    campus = None
     kind = Meeting.Kind.PROGRESS_REVIEW
     title = factory.Sequence(lambda n: f"集团化办学总结推进会{n}")
     held_on = datetime.date(2023, 8, 20)
@@ -61,6 +77,8 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
 
+    group = factory.LazyAttribute(lambda o: (o.campus.school.group if o.campus else None) or plan_group())
+    campus = None
     code = factory.Sequence(lambda n: f"doc-{n}")
     kind = Document.Kind.OTHER
     title = factory.Sequence(lambda n: f"文件{n}")
