@@ -20,7 +20,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from .exports import SafeTableExport
-from .scoping import CHANGE, VIEW, restrict, user_scope
+from .scoping import CHANGE, VIEW, in_scope, restrict, user_scope
 from .widgets import style_widgets
 
 
@@ -195,5 +195,13 @@ class PortalCreateView(RoleRequiredMixin, ScopedFormMixin, CreateView):
 
 
 class PortalUpdateView(RoleRequiredMixin, ScopedMixin, ScopedFormMixin, UpdateView):
+    """A record the user reads (else 404) and may change (else 403: a vice-principal reads the
+    group's records but changes their own campus's only)."""
+
     template_name = "portal/form.html"
-    scope_action = CHANGE
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not in_scope(obj, self.request.user, CHANGE):
+            raise PermissionDenied(self.denied_message)
+        return obj

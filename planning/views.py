@@ -143,6 +143,14 @@ def _form_errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def get_for_change(model, user, pk):
+    """A record the user reads (else 404) and acts on (else 403)."""
+    obj = get_object_or_404(model.objects.for_user(user), pk=pk)
+    if not in_scope(obj, user, CHANGE):
+        raise PermissionDenied(_("This record is not yours to change."))
+    return obj
+
+
 def own_campus_names(user) -> str:
     """The names of the campuses a vice-principal acts for, for the page to say so."""
     return "、".join(Campus.objects.filter(pk__in=user_scope(user).campus_ids).values_list("name", flat=True))
@@ -581,7 +589,7 @@ class DocumentCreateView(PortalCreateView):
 def _document_action(request, pk, action):
     if not can_edit_plan(request.user):
         raise PermissionDenied(_("Your role cannot change the plan."))
-    document = get_object_or_404(Document.objects.for_user(request.user, CHANGE), pk=pk)
+    document = get_for_change(Document, request.user, pk)
     try:
         action(document)
     except ValidationError as exc:
@@ -729,7 +737,7 @@ class DecisionCreateView(PlanEditorMixin, ScopedFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.meeting = get_object_or_404(Meeting.objects.for_user(request.user, CHANGE), pk=kwargs["pk"])
+            self.meeting = get_for_change(Meeting, request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def save_object(self, form):
@@ -764,7 +772,8 @@ class NotificationListView(PlanReaderMixin, PortalListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Notification.objects.for_user(self.request.user, CHANGE).select_related(
+        # One's own reminders, whatever one's role.
+        return Notification.objects.filter(recipient=self.request.user).select_related(
             "measure", "subtask", "document", "rectification"
         )
 
