@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 from django.contrib.auth import get_user_model
@@ -102,10 +103,50 @@ MAX_ROWS = {PolicySetting: len(POLICY_RULES)}
 
 
 def builder_for(model):
+    """The model's builder here, else its factory (tests/factories.py, then the app's
+    tests/<app>/factories.py), else one made from the field types (tests/security/crawl.py)."""
     if model in BUILDERS:
         return BUILDERS[model]
     factory = getattr(factories, f"{model.__name__}Factory", None)
-    return factory
+    if factory is None:
+        try:
+            app_factories = importlib.import_module(f"tests.{model._meta.app_label}.factories")
+        except ImportError:
+            app_factories = None
+        factory = getattr(app_factories, f"{model.__name__}Factory", None)
+    return factory or _from_field_types(model)
+
+
+def _from_field_types(model):
+    """A builder that fills the required fields from their types, each row with its own unique
+    values (unique text fields numbered, foreign keys to existing rows)."""
+    from tests.security.crawl import FILL_HINTS, _value_for
+
+    hints = FILL_HINTS.get(model._meta.label, {})
+
+    def build():
+        n = _n()
+        values = {}
+        for field in model._meta.concrete_fields:
+            if (
+                field.primary_key
+                or getattr(field, "auto_now", False)
+                or getattr(field, "auto_now_add", False)
+            ):
+                continue
+            if field.name in hints:
+                values[field.name] = hints[field.name]()
+                continue
+            if field.has_default() or field.null:
+                continue
+            value = _value_for(field, 0)
+            if isinstance(value, str) and (field.unique or field.blank is False):
+                value = f"{value}-{n}"[: field.max_length or 100]
+            if value is not None:
+                values[field.name] = value
+        return model._default_manager.create(**values)
+
+    return build
 
 
 def make_rows(model, count: int) -> None:
