@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .rows import MAX_ROWS, builder_for, make_rows
+from .rows import MAX_ROWS, make_rows
 
 SMALL, LARGE = 3, 20
 

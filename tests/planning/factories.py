@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campuses.models import EducationGroup
-
 from planning.models import (
     Decision,
     Document,
