@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import itertools
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from campuses.models import EnrollmentSnapshot
+from evaluation.models import CellReview, PublishedSnapshot
 from groupschool.models import POLICY_RULES, PolicySetting
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from planning.models import ExpansionApplication, Rectification, ReminderRun, SubTask, SupervisionVisit
+from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine
 from staff.models import (
     LeadershipPost,
     LeadingGroup,
@@ -23,6 +29,13 @@ from staff.models import (
     Unit,
 )
 from tests import factories
+from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
+from tests.planning.factories import (
+    ExpansionApplicationFactory,
+    RectificationFactory,
+    SubTaskFactory,
+    SupervisionVisitFactory,
+)
 
 _counter = itertools.count(1)
 
@@ -40,7 +53,7 @@ def _leading_group():
 
 
 def _user_with_campus():
-    user = get_user_model().objects.create_user(f"user-{_n()}")
+    user = get_user_model().objects.create_user(f"row-user-{_n()}")
     user.groups.add(Group.objects.get_or_create(name="campus_vp")[0])
     assign_perm(CAMPUS_PERMISSION, user, factories.CampusFactory())
     return user
@@ -77,6 +90,61 @@ def _policy_setting():
     return PolicySetting.objects.create(key=key, value=1)
 
 
+def _periodic_task():
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
+    return PeriodicTask.objects.create(
+        name=f"任务{_n()}", task="groupschool.tasks.requeue_jobs_task", interval=every_minute
+    )
+
+
+def _cell_review():
+    """A lead evaluator's review of a cell of its own (one per indicator and evaluatee)."""
+    indicator = IndicatorFactory()
+    return CellReview.objects.create(
+        indicator=indicator,
+        evaluatee=EvaluateeFactory(scheme=indicator.scheme),
+        reason="评分分歧超过容差，组长确认。",
+        reviewed_by=factories.UserFactory(),
+    )
+
+
+def _published_snapshot():
+    """Version 1 of a scheme of its own (versions are unique per scheme)."""
+    return PublishedSnapshot.objects.create(
+        scheme=SchemeFactory(), version=1, data={}, published_by=factories.UserFactory()
+    )
+
+
+def _budget():
+    """A budget on a line of its own (one budget per school, year and line)."""
+    n = _n()
+    line = BudgetLine.objects.create(code=f"line-{n}", name=f"预算科目{n}", order=n)
+    return Budget.objects.create(
+        school=factories.SchoolFactory(), year=2026, line=line, amount=Decimal("1000.00")
+    )
+
+
+def _allocation():
+    budget = _budget()
+    return Allocation.objects.create(
+        budget=budget, campus=factories.CampusFactory(school=budget.school), amount=Decimal("500.00")
+    )
+
+
+def _asset_transfer():
+    """An open transfer of an asset of its own between two campuses of one school."""
+    giving = factories.CampusFactory()
+    asset = Asset.objects.create(
+        code=f"ZC-{_n()}", name="投影仪", category="it", value=Decimal("4999.90"), campus=giving
+    )
+    return AssetTransfer.objects.create(
+        asset=asset,
+        from_campus=giving,
+        to_campus=factories.CampusFactory(school=giving.school),
+        reason="校区间调剂",
+    )
+
+
 BUILDERS = {
     PolicySetting: _policy_setting,
     get_user_model(): _user_with_campus,
@@ -96,6 +164,23 @@ BUILDERS = {
     StudioMembership: lambda: StudioMembership.objects.create(
         studio=factories.StudioFactory(), member=factories.StaffMemberFactory()
     ),
+    PeriodicTask: _periodic_task,
+    CellReview: _cell_review,
+    PublishedSnapshot: _published_snapshot,
+    ExpansionApplication: lambda: ExpansionApplicationFactory(
+        target_group=factories.EducationGroupFactory(), school=factories.SchoolFactory()
+    ),
+    Rectification: lambda: RectificationFactory(
+        visit=SupervisionVisitFactory(campus=factories.CampusFactory())
+    ),
+    ReminderRun: lambda: ReminderRun.objects.create(
+        day=datetime.date(2026, 1, 1) + datetime.timedelta(days=_n())
+    ),
+    SubTask: lambda: SubTaskFactory(campus=factories.CampusFactory()),
+    SupervisionVisit: lambda: SupervisionVisitFactory(campus=factories.CampusFactory()),
+    Budget: _budget,
+    Allocation: _allocation,
+    AssetTransfer: _asset_transfer,
 }
 
 #: Models with fewer possible rows than the larger test size.

@@ -13,43 +13,12 @@ SMALL, LARGE = 3, 20
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
-#: Models whose rows the generic builder (field types) cannot make yet: cross-field checks and
-#: unique combinations need a builder in tests/admin/rows.py. Strict: a builder added makes the
-#: test pass, and the entry must go.
-NEEDS_A_BUILDER = {
-    "django_celery_beat.PeriodicTask",
-    "evaluation.CellReview",
-    "evaluation.PublishedSnapshot",
-    "evaluation.Score",
-    "planning.ExpansionApplication",
-    "planning.ProgressReport",
-    "planning.Rectification",
-    "planning.ReminderRun",
-    "planning.SubTask",
-    "planning.SupervisionVisit",
-    "sharing.Allocation",
-    "sharing.AssetTransfer",
-    "sharing.Budget",
-}
-
 
 def _changelist_url(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
-@pytest.mark.parametrize(
-    "model",
-    [
-        pytest.param(
-            model,
-            marks=pytest.mark.xfail(strict=True, reason="no row builder yet")
-            if model._meta.label in NEEDS_A_BUILDER
-            else (),
-        )
-        for model in REGISTERED
-    ],
-    ids=[model._meta.label for model in REGISTERED],
-)
+@pytest.mark.parametrize("model", REGISTERED, ids=[model._meta.label for model in REGISTERED])
 def test_admin_changelist_has_constant_queries(plan, client_as, django_assert_max_num_queries, model):
     client = client_as("admin")
     url = _changelist_url(model)

@@ -3,7 +3,6 @@
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campuses.models import EducationGroup
@@ -19,6 +18,7 @@ from planning.models import (
     SubTask,
     SupervisionVisit,
 )
+from tests.factories import EducationGroupFactory, UserFactory
 
 
 def plan_group():
@@ -26,8 +26,6 @@ def plan_group():
     when the test has none."""
     group = EducationGroup.objects.order_by("pk").first()
     if group is None:
-        from tests.factories import EducationGroupFactory
-
         group = EducationGroupFactory()
     return group
 
@@ -89,16 +87,9 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
 
     measure = factory.SubFactory(MeasureFactory)
     reported_at = factory.LazyFunction(timezone.now)
+    author = factory.SubFactory(UserFactory)
     text = "进展"
     percent = 10
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"user-{n}")
 
 
 class SupervisionVisitFactory(factory.django.DjangoModelFactory):
