@@ -524,6 +524,22 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
             queryset = queryset.order_by(*ordering)
         return queryset
 
+    def get_list_select_related(self, request):
+        """Unless the admin names them, the foreign keys the changelist shows, nullable ones
+        included: Django's default follows only the non-null ones, so a nullable column would
+        cost a query a row."""
+        if self.list_select_related is not False:
+            return self.list_select_related
+        shown = []
+        for name in self.get_list_display(request):
+            try:
+                field = self.model._meta.get_field(name) if isinstance(name, str) else None
+            except FieldDoesNotExist:
+                continue
+            if getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one):
+                shown.append(name)
+        return tuple(shown) or False
+
     def _require_in_scope(self, request, object_id) -> None:
         if user_scope(request.user).everything:
             return  # city-wide roles may also read the history of deleted records

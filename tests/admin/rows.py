@@ -17,8 +17,19 @@ from campuses.models import EnrollmentSnapshot
 from evaluation.models import CellReview, PublishedSnapshot
 from groupschool.models import POLICY_RULES, PolicySetting
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
-from planning.models import ExpansionApplication, Rectification, ReminderRun, SubTask, SupervisionVisit
-from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine
+from planning.models import (
+    Document,
+    ExpansionApplication,
+    Measure,
+    Meeting,
+    Phase,
+    ProgressReport,
+    Rectification,
+    ReminderRun,
+    SubTask,
+    SupervisionVisit,
+)
+from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine, Reallocation
 from staff.models import (
     LeadershipPost,
     LeadingGroup,
@@ -31,10 +42,15 @@ from staff.models import (
 from tests import factories
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
 from tests.planning.factories import (
+    DocumentFactory,
     ExpansionApplicationFactory,
+    MeasureFactory,
+    MeetingFactory,
+    ProgressReportFactory,
     RectificationFactory,
     SubTaskFactory,
     SupervisionVisitFactory,
+    plan_group,
 )
 
 _counter = itertools.count(1)
@@ -90,6 +106,20 @@ def _policy_setting():
     return PolicySetting.objects.create(key=key, value=1)
 
 
+def _plan_campus():
+    return _campus_for_group(plan_group())
+
+
+def _plan_phase():
+    return Phase.objects.filter(group=plan_group()).order_by("order").first()
+
+
+def _progress_report():
+    """A report on a campus's sub-task (the sub-task column filled)."""
+    subtask = SubTaskFactory(campus=_plan_campus())
+    return ProgressReportFactory(measure=subtask.measure, subtask=subtask)
+
+
 def _periodic_task():
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     return PeriodicTask.objects.create(
@@ -128,6 +158,18 @@ def _allocation():
     budget = _budget()
     return Allocation.objects.create(
         budget=budget, campus=factories.CampusFactory(school=budget.school), amount=Decimal("500.00")
+    )
+
+
+def _reallocation():
+    """A move of money between two campuses of the budget's school."""
+    budget = _budget()
+    return Reallocation.objects.create(
+        budget=budget,
+        from_campus=factories.CampusFactory(school=budget.school),
+        to_campus=factories.CampusFactory(school=budget.school),
+        amount=Decimal("100.00"),
+        reason="校区间调剂",
     )
 
 
@@ -177,10 +219,18 @@ BUILDERS = {
         day=datetime.date(2026, 1, 1) + datetime.timedelta(days=_n())
     ),
     SubTask: lambda: SubTaskFactory(campus=factories.CampusFactory()),
+    # The nullable columns of the changelist filled, so that each shows a related row.
+    Measure: lambda: MeasureFactory(phase=_plan_phase(), campus=_plan_campus()),
+    Meeting: lambda: MeetingFactory(campus=_plan_campus()),
+    Document: lambda: DocumentFactory(
+        phase=_plan_phase(), campus=_plan_campus(), approved_at_meeting=MeetingFactory()
+    ),
+    ProgressReport: _progress_report,
     SupervisionVisit: lambda: SupervisionVisitFactory(campus=factories.CampusFactory()),
     Budget: _budget,
     Allocation: _allocation,
     AssetTransfer: _asset_transfer,
+    Reallocation: _reallocation,
 }
 
 #: Models with fewer possible rows than the larger test size.
@@ -222,7 +272,7 @@ def _from_field_types(model):
             if field.name in hints:
                 values[field.name] = hints[field.name]()
                 continue
-            if field.has_default() or field.null:
+            if field.has_default() or (field.null and not field.is_relation):
                 continue
             value = _value_for(field, 0)
             if isinstance(value, str) and (field.unique or field.blank is False):
