@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupschool.concurrency import Versioned
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class Stage(models.TextChoices):
@@ -29,6 +29,9 @@ class PeerCategory(Versioned):
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
+
     class Meta:
         verbose_name = _("peer category")
         verbose_name_plural = _("peer categories")
@@ -41,7 +44,7 @@ class PeerCategory(Versioned):
         return (self.code,)
 
 
-class EducationGroupQuerySet(CampusScopedQuerySet):
+class EducationGroupQuerySet(ScopedQuerySet):
     pass
 
 
@@ -85,7 +88,8 @@ class EducationGroup(Versioned):
     history = HistoricalRecords()
 
     objects = EducationGroupQuerySet.as_manager()
-    campus_scope = ("schools__campuses",)
+    #: Read by the vice-principals of its campuses, changed by its leadership.
+    scope_rule = Rule(group=("pk",), shared=Q())
 
     class Meta:
         verbose_name = _("education group")
@@ -107,7 +111,7 @@ class EducationGroup(Versioned):
             raise ValidationError({"core_school": _("The core school must be a member of this group.")})
 
 
-class SchoolQuerySet(CampusScopedQuerySet):
+class SchoolQuerySet(ScopedQuerySet):
     pass
 
 
@@ -152,7 +156,8 @@ class School(Versioned):
     history = HistoricalRecords()
 
     objects = SchoolQuerySet.as_manager()
-    campus_scope = ("campuses",)
+    #: Read by the vice-principals of its campuses, changed by its group's leadership.
+    scope_rule = Rule(school=("pk",), shared=Q())
 
     class Meta:
         verbose_name = _("school (legal entity)")
@@ -177,7 +182,7 @@ class School(Versioned):
         return (self.code,)
 
 
-class CampusQuerySet(CampusScopedQuerySet):
+class CampusQuerySet(ScopedQuerySet):
     pass
 
 
@@ -204,7 +209,7 @@ class Campus(Versioned):
     history = HistoricalRecords()
 
     objects = CampusQuerySet.as_manager()
-    campus_scope = ("id",)
+    scope_rule = Rule(campus=("id",))
 
     class Meta:
         verbose_name = _("campus")
@@ -268,8 +273,8 @@ class EnrollmentSnapshot(Versioned):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("enrollment snapshot")

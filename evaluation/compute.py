@@ -282,22 +282,6 @@ class _CampusData:
     )
 
 
-class _System:
-    """A caller that sees every campus, for selectors that take a user: the computation runs
-    for the whole scheme, whoever asked for it."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def __init__(self):
-        from groupschool.roles import Role
-        from groupschool.scoping import UserScope
-
-        self._portal_scope = UserScope(True, frozenset(), frozenset(), frozenset({Role.ADMINISTRATOR}))
-
-
 def _q(value: Decimal) -> Decimal:
     return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
@@ -313,12 +297,12 @@ def _campus_data(scheme: Scheme, campus_ids: set[int]) -> dict[int, _CampusData]
     from campuses.selectors import enrollment_figures
     from sharing.selectors import sharing_figures_by_campus
     from staff.models import StaffingQuota
-    from staff.selectors import rotation_figures, staff_figures
+    from staff.selectors import campus_rotation_figures, staff_figures
 
     data = {campus_id: _CampusData() for campus_id in campus_ids}
     if not campus_ids:
         return data
-    for row in rotation_figures(user=_System(), year=scheme.year, campus_ids=campus_ids).rows:
+    for row in campus_rotation_figures(campus_ids=campus_ids, year=scheme.year).rows:
         d = data[row.campus_id]
         d.eligible, d.exchanged, d.backbone_exchanged = row.eligible, row.exchanged, row.backbone_exchanged
     for campus_id, fig in staff_figures(campus_ids=campus_ids).items():

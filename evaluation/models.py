@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupschool.concurrency import Versioned
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class TargetKind(models.TextChoices):
@@ -146,6 +146,9 @@ class Scheme(Versioned):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q(), public=Q(group__isnull=True))
+
     class Meta:
         verbose_name = _("assessment scheme")
         verbose_name_plural = _("assessment schemes")
@@ -258,6 +261,9 @@ class Indicator(Versioned):
     )
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -292,7 +298,7 @@ class Indicator(Versioned):
             raise ValidationError(errors)
 
 
-class EvaluateeQuerySet(CampusScopedQuerySet):
+class EvaluateeQuerySet(ScopedQuerySet):
     pass
 
 
@@ -341,7 +347,7 @@ class Evaluatee(Versioned):
     history = HistoricalRecords()
 
     objects = EvaluateeQuerySet.as_manager()
-    campus_scope = ("school__campuses", "campus", "staff__home_campus")
+    scope_rule = Rule(campus=("school__campuses", "campus", "staff__home_campus"))
 
     class Meta:
         verbose_name = _("evaluatee")
@@ -369,7 +375,7 @@ class Evaluatee(Versioned):
         return reverse("evaluation:evaluatee_detail", args=[self.pk])
 
 
-class ScoreQuerySet(CampusScopedQuerySet):
+class ScoreQuerySet(ScopedQuerySet):
     pass
 
 
@@ -403,7 +409,9 @@ class Score(models.Model):
     history = HistoricalRecords()
 
     objects = ScoreQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("score")
@@ -471,8 +479,10 @@ class CellReview(Versioned):
     reviewed_at = models.DateTimeField(_("confirmed at"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("cell review")
@@ -507,8 +517,10 @@ class Evidence(Versioned):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("self-assessment evidence")
@@ -550,6 +562,9 @@ class ComputationRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     evaluatees = models.PositiveIntegerField(_("evaluatees"), default=0)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
 
     class Meta:
         verbose_name = _("computation run")
@@ -608,8 +623,10 @@ class Result(models.Model):
     #: {"<indicator id>": how the points were reached}, for computed and lead-confirmed cells only.
     cell_derivations = models.JSONField(_("derivations per indicator"), default=dict)
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("result")
@@ -652,6 +669,9 @@ class PublishedSnapshot(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
 
     class Meta:
         verbose_name = _("published results")
@@ -715,8 +735,10 @@ class Appeal(Versioned):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
 
     class Meta:
         verbose_name = _("appeal")

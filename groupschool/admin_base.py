@@ -19,9 +19,7 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -39,7 +37,7 @@ from .exports import safe_cell
 from .forms import PortalAdminForm, PortalImportForm, PortalInlineForm
 from .generic import scoped_queryset
 from .roles import Role
-from .scoping import user_scope
+from .scoping import CHANGE, in_scope, rule_for, user_scope
 
 # --------------------------------------------------------------------------------------------
 # Formats
@@ -454,14 +452,6 @@ class PortalResource(resources.ModelResource):
 # Admin
 
 
-def lookups_condition(lookups, campus_ids) -> Q:
-    """Rows whose lookups reach one of these campuses."""
-    condition = Q()
-    for lookup in lookups:
-        condition |= Q(**{f"{lookup}__in": campus_ids})
-    return condition
-
-
 def related_only(field_name: str):
     """A list filter on a relation that offers only the values found in the user's rows
     (Django's default would list every campus, in scope or not)."""
@@ -472,17 +462,10 @@ class ScopedFormfieldsMixin:
     """Foreign-key and many-to-many choices limited to what the user may see (admin and inlines)."""
 
     def _choices_queryset(self, model, request):
-        user = request.user
-        if model is get_user_model():
-            if user_scope(user).everything:
-                return model._default_manager.all()
-            return model._default_manager.filter(
-                Q(pk=user.pk) | Q(staff_member__home_campus_id__in=user_scope(user).campus_ids)
-            )
         related_admin = self.admin_site._registry.get(model)
         if isinstance(related_admin, ScopedAdmin):
             return related_admin.get_queryset(request)
-        return scoped_queryset(model, user)
+        return scoped_queryset(model, request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
@@ -517,14 +500,13 @@ class PortalExportForm(SelectableFieldsExportForm):
 class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """The admin of every portal model.
 
-    - rows: `scoped_queryset(model, user)` (plus `scope_lookups` for models without `for_user`),
-      so a record out of scope is "not found" in the changelist, change page, history and export;
-    - writes on reference data (models that belong to no campus) only for city-wide roles;
+    - rows: `scoped_queryset(model, user)`, the door (the model's `scope_rule`), so a record out
+      of scope is "not found" in the changelist, change page, history and export;
+    - writes through the door's "change" (a vice-principal reads the group's records but
+      changes their own campus's only); reference data only for city-wide roles;
     - import only for administrators; export of the rows the changelist shows.
     """
 
-    #: Lookups from the model to Campus, for models whose manager has no `for_user`.
-    scope_lookups: tuple[str, ...] = ()
     form = PortalAdminForm  # file fields checked (groupschool.uploads)
     import_form_class = PortalImportForm  # size, type and zip-bomb checks before parsing
     export_form_class = PortalExportForm
@@ -536,30 +518,28 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
 
     # Rows -----------------------------------------------------------------------------------
 
-    @property
-    def campus_scoped(self) -> bool:
-        return hasattr(self.model._default_manager, "for_user") or bool(self.scope_lookups)
-
     def get_queryset(self, request):
         queryset = scoped_queryset(self.model, request.user)
-        if self.scope_lookups and not hasattr(self.model._default_manager, "for_user"):
-            scope = user_scope(request.user)
-            if not scope.everything:
-                # Models that hang from a campus without declaring `campus_scope` (a group's
-                # leadership...): the rows that reach a campus in the user's scope.
-                condition = self.scope_condition(scope.campus_ids) if scope.campus_ids else None
-                queryset = (
-                    queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
-                    if condition is not None
-                    else queryset.none()
-                )
         ordering = self.get_ordering(request)
         if ordering:
             queryset = queryset.order_by(*ordering)
         return queryset
 
-    def scope_condition(self, campus_ids) -> Q:
-        return lookups_condition(self.scope_lookups, campus_ids)
+    def get_list_select_related(self, request):
+        """Unless the admin names them, the foreign keys the changelist shows, nullable ones
+        included: Django's default follows only the non-null ones, so a nullable column would
+        cost a query a row."""
+        if self.list_select_related is not False:
+            return self.list_select_related
+        shown = []
+        for name in self.get_list_display(request):
+            try:
+                field = self.model._meta.get_field(name) if isinstance(name, str) else None
+            except FieldDoesNotExist:
+                continue
+            if getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one):
+                shown.append(name)
+        return tuple(shown) or False
 
     def _require_in_scope(self, request, object_id) -> None:
         if user_scope(request.user).everything:
@@ -592,17 +572,23 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
 
     # Permissions ----------------------------------------------------------------------------
 
-    def _may_write(self, request) -> bool:
-        return self.campus_scoped or user_scope(request.user).everything
+    def _may_write(self, request, obj=None) -> bool:
+        """Write through the door's "change": reference data only for city-wide roles; a record
+        only where the user acts (a vice-principal: their own campus's, not the group's)."""
+        if obj is None:
+            return user_scope(request.user).everything or not (
+                rule_for(self.model).everyone or rule_for(self.model).bureau_only
+            )
+        return in_scope(obj, request.user, CHANGE)
 
     def has_add_permission(self, request):
         return self._may_write(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._may_write(request) and super().has_change_permission(request, obj)
+        return self._may_write(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._may_write(request) and super().has_delete_permission(request, obj)
+        return self._may_write(request, obj) and super().has_delete_permission(request, obj)
 
     def has_import_permission(self, request):
         """Bulk imports are the administrators' (superusers count as administrators)."""

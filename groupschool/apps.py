@@ -13,3 +13,17 @@ class GroupschoolConfig(AppConfig):
 
         # Every change of what the dashboard's cached figures count moves their version on.
         connect_signals()
+        _register_scope_rules()
+
+
+def _register_scope_rules() -> None:
+    """Rules of the models the portal does not own (groupschool.scoping)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from .scoping import Rule, register_rule
+
+    # An account: its owner, and those of the staff of the user's campuses; the bureau all.
+    register_rule(get_user_model(), Rule(campus=("staff_member__home_campus",), owner="pk"))
+    # Roles are the bureau's to hand out.
+    register_rule(Group, Rule(bureau_only=True))

@@ -201,7 +201,7 @@ def answers(user, scope: UserScope, year: int, today: datetime.date) -> Answers:
             else reverse("evaluation:scheme_create")
         )
     if scope.everything or scope.has_role(Role.GROUP_LEADERSHIP):
-        result.plan = plan_progress(today=today)
+        result.plan = plan_progress(user=user, today=today)
     if not scope.everything:
         result.subtasks = subtasks_due(user=user, today=today)
     result.rectifications = rectification_counts(user=user, today=today)

@@ -1,6 +1,7 @@
 """Generic views every app builds on: scoped, filtered, paginated, exportable.
 
-All of them start from `Model.objects.for_user(request.user)` (groupschool.scoping): a record
+All of them start from the door, `Model.objects.for_user(request.user, action)`
+(groupschool.scoping), through `scoped_queryset`: a record
 outside the user's scope is a 404, whatever the URL; an action the user's role may not take on a
 record in scope is a 403.
 """
@@ -22,17 +23,31 @@ from django_tables2.export import ExportMixin
 
 from .concurrency import RecordModifiedError, add_version_field, check_version
 from .exports import SafeTableExport
-from .scoping import user_scope
+from .scoping import CHANGE, VIEW, in_scope, restrict, user_scope
 from .widgets import style_widgets
 
 
-def scoped_queryset(model: type[Model], user) -> QuerySet:
-    """The records of `model` the user may see (campus-scoped models) or all of them
-    (reference data without a campus)."""
-    manager = model._default_manager
-    if hasattr(manager, "for_user"):
-        return manager.for_user(user)
-    return manager.all()
+def scoped_queryset(model: type[Model], user, action: str = VIEW) -> QuerySet:
+    """The records of `model` the user may reach for `action`, by the model's scope rule; a model
+    that declares none raises ImproperlyConfigured (never "all of them")."""
+    return restrict(model._default_manager.all(), user, action)
+
+
+def scope_filterset(filterset, user):
+    """The filterset's drop-downs (model choice filters) list only what the user reads: a
+    vice-principal's campus filter offers their campus, not every campus of the city. A filter
+    whose choices are already a function of the request (e.g. the campuses a rotation may reach)
+    keeps them."""
+    for filter_ in filterset.filters.values():
+        declared = filter_.extra.get("queryset")
+        if declared is None or callable(declared):
+            continue
+
+        def scoped(request, declared=declared):
+            return scoped_queryset(declared.model, user) & declared
+
+        filter_.extra["queryset"] = scoped
+    return filterset
 
 
 class ScopedMixin:
@@ -42,9 +57,11 @@ class ScopedMixin:
     model: type[Model]
     related: tuple[str, ...] = ()
     prefetch: tuple = ()
+    #: The door's action: "view" for pages that read, "change" for pages that write.
+    scope_action: str = VIEW
 
     def get_queryset(self):
-        queryset = scoped_queryset(self.model, self.request.user)
+        queryset = scoped_queryset(self.model, self.request.user, self.scope_action)
         if self.related:
             queryset = queryset.select_related(*self.related)
         if self.prefetch:
@@ -91,7 +108,7 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     create_roles: tuple[str, ...] = ()
 
     def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
+        filterset = scope_filterset(super().get_filterset(filterset_class), self.request.user)
         style_widgets(filterset.form)
         return filterset
 
@@ -203,4 +220,13 @@ class PortalCreateView(RoleRequiredMixin, ScopedFormMixin, CreateView):
 
 
 class PortalUpdateView(RoleRequiredMixin, ScopedMixin, ScopedFormMixin, UpdateView):
+    """A record the user reads (else 404) and may change (else 403: a vice-principal reads the
+    group's records but changes their own campus's only)."""
+
     template_name = "portal/form.html"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not in_scope(obj, self.request.user, CHANGE):
+            raise PermissionDenied(self.denied_message)
+        return obj

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .concurrency import Versioned
+from .scoping import Rule, ScopedQuerySet
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ class PolicySetting(Versioned):
     note = models.TextField(_("note"), blank=True, help_text=_("Why the bureau set this value."))
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
+
     class Meta:
         verbose_name = _("policy setting")
         verbose_name_plural = _("policy settings")
@@ -150,6 +154,9 @@ class DataVersion(models.Model):
     name = models.SlugField(_("name"), max_length=40, unique=True)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     token = models.CharField(_("token"), max_length=32, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(bureau_only=True)
 
     class Meta:
         verbose_name = _("data version")

@@ -6,10 +6,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from campuses.models import Campus, School
+from campuses.models import Campus, EducationGroup, School
 from groupschool.forms import PortalForm, ScopedModelForm
 from groupschool.roles import Role
-from groupschool.scoping import user_scope
+from groupschool.scoping import CHANGE
 from staff.models import Unit
 
 from .models import (
@@ -54,9 +54,8 @@ class SubTaskForm(ScopedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["measure"].queryset = self.fields["measure"].queryset.order_by("order", "code")
-        scope = user_scope(user)
-        if not scope.everything:
-            self.fields["campus"].queryset = self.fields["campus"].queryset.filter(pk__in=scope.campus_ids)
+        # A sub-task is assigned to a campus the user acts for.
+        self.fields["campus"].queryset = Campus.objects.for_user(user, CHANGE).order_by("pk")
         if is_campus_only(user):
             del self.fields["unit"]
             campuses = self.fields["campus"].queryset
@@ -95,10 +94,45 @@ class MeasureDatesForm(ScopedModelForm):
         return cleaned
 
 
-class DocumentForm(ScopedModelForm):
+class GroupRecordFormMixin:
+    """A document or meeting belongs to a group: a campus's is its campus's group's; one of the
+    whole group is of a group the user acts for (chosen, or the only one)."""
+
+    def _limit_groups(self, user):
+        field = self.fields["group"]
+        field.queryset = EducationGroup.objects.for_user(user, CHANGE)
+        field.required = False
+        field.help_text = _("The group whose record this is; a campus's record is its campus's group's.")
+        if len(field.queryset) == 1:
+            field.initial = field.queryset[0].pk
+
+    def clean(self):
+        cleaned = super().clean()
+        campus, group = cleaned.get("campus"), cleaned.get("group")
+        if campus is not None:
+            if group is not None and group.pk != campus.school.group_id:
+                self.add_error("group", _("The campus belongs to another group."))
+            else:
+                cleaned["group"] = campus.school.group
+                self.instance.group = campus.school.group
+        elif group is None:
+            choices = self.fields["group"].queryset
+            if len(choices) == 1:
+                cleaned["group"] = choices[0]
+            else:
+                self.add_error("group", _("Choose the group this record belongs to."))
+        return cleaned
+
+
+class DocumentForm(GroupRecordFormMixin, ScopedModelForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._limit_groups(user)
+
     class Meta:
         model = Document
         fields = [
+            "group",
             "code",
             "kind",
             "title",
@@ -127,10 +161,14 @@ class DocumentVersionForm(PortalForm):
     file = forms.FileField(label=_("file"), required=False)
 
 
-class MeetingForm(ScopedModelForm):
+class MeetingForm(GroupRecordFormMixin, ScopedModelForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._limit_groups(user)
+
     class Meta:
         model = Meeting
-        fields = ["kind", "title", "held_on", "location", "campus", "attendees", "agenda", "minutes"]
+        fields = ["group", "kind", "title", "held_on", "location", "campus", "attendees", "agenda", "minutes"]
         widgets = {"held_on": forms.DateInput(), "attendees": forms.SelectMultiple(attrs={"size": 8})}
 
 

@@ -1,11 +1,11 @@
 """The work plan (实施方案) as a living timeline: phases, milestones, measures, sub-tasks,
 progress reports, the documents register, meetings with their decisions, and reminders.
 
-The plan itself (sections 三 and 四) is reference data: every user with a portal role sees all of
-it. What belongs to one campus (a sub-task assigned to a campus, a document or a meeting of one
-campus) carries its campus and declares `campus_scope`: `for_user` then answers "which of these
-may this user act on?" — a campus executive vice-principal reports only on their campus's
-sub-tasks (see selectors and services).
+Each group has its own plan: phases and measures carry their group. Every model declares its
+`scope_rule` (groupschool.scoping): the group's plan, its group-wide documents and meetings are
+read by everyone of the group (its campuses' vice-principals too) and changed by its leadership;
+what belongs to one campus (a sub-task assigned to a campus, a report on it, a document or a
+meeting of one campus) is read and changed by that campus only. Nothing crosses groups.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from campuses.models import EducationGroup
 from groupschool.concurrency import Versioned
-from groupschool.scoping import CampusScopedQuerySet, user_scope
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class Status(models.TextChoices):
@@ -120,11 +120,18 @@ class PlanItemMixin:
 
 
 class Phase(Versioned):
-    """工作步骤: one of the four steps of section 四, with the month the plan names."""
+    """工作步骤: one of the four steps of section 四, with the month the plan names. Each group's
+    plan has its own phases."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    group = models.ForeignKey(
+        EducationGroup,
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        related_name="plan_phases",
+    )
+    code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
     plan_period = models.CharField(
         _("period in the plan"), max_length=50, help_text=_("As the plan words it, e.g. 2023年9月前.")
     )
@@ -133,16 +140,21 @@ class Phase(Versioned):
     end_on = models.DateField(_("ends on"))
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q())
+
     class Meta:
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         ordering = ["order", "start_on"]
         constraints = [
+            models.UniqueConstraint(fields=["group", "code"], name="phase_code_unique_in_group"),
+            models.UniqueConstraint(fields=["group", "name"], name="phase_name_unique_in_group"),
             models.CheckConstraint(
                 condition=Q(end_on__gte=models.F("start_on")),
                 name="phase_ends_after_start",
                 violation_error_message=_("A phase ends on or after the day it starts."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +180,9 @@ class Milestone(Versioned):
     plan_wording = models.CharField(_("wording in the plan"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("phase__group", "campus__school__group"), shared=Q())
+
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
@@ -180,7 +195,7 @@ class Milestone(Versioned):
         return self.name
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(ScopedQuerySet):
     def with_effective_due(self):
         """Annotate `effective_due_on`: the measure's due date, else its phase's end."""
         return self.annotate(effective_due_on=measure_effective_due())
@@ -220,7 +235,14 @@ class Measure(PlanItemMixin, Versioned):
     order the plan lists them. `order` is the plan's order (三(一)1, 三(一)2, 三(二)1...): lists
     sort on it, never on the code (Chinese numerals do not sort as strings)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. 三(一)1"))
+    group = models.ForeignKey(
+        EducationGroup,
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        related_name="plan_measures",
+        help_text=_("The group whose plan the measure belongs to."),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 三(一)1"))
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("The plan's order."))
     section = models.CharField(_("section"), max_length=100, help_text=_("e.g. （一）健全集团管理机制"))
     title = models.CharField(_("title"), max_length=200)
@@ -268,11 +290,14 @@ class Measure(PlanItemMixin, Versioned):
 
     objects = MeasureQuerySet.as_manager()
 
+    scope_rule = Rule(group=("group",), shared=Q())
+
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         ordering = ["order", "code"]
         constraints = [
+            models.UniqueConstraint(fields=["group", "code"], name="measure_code_unique_in_group"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="measure_progress_at_most_100"),
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True)
@@ -312,6 +337,9 @@ class MeasureLeader(Versioned):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("measure__group",), shared=Q())
+
     class Meta:
         verbose_name = _("responsible leader")
         verbose_name_plural = _("responsible leaders")
@@ -330,6 +358,9 @@ class MeasureUnit(Versioned):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("measure__group",), shared=Q())
+
     class Meta:
         verbose_name = _("responsible unit")
         verbose_name_plural = _("responsible units")
@@ -342,19 +373,7 @@ class MeasureUnit(Versioned):
         return str(self.unit)
 
 
-class SubTaskQuerySet(CampusScopedQuerySet):
-    def reportable_by(self, user):
-        """Sub-tasks the user may report on: everything for bureau roles; for group leadership
-        the sub-tasks of its campuses and of its schools' units; for a campus executive
-        vice-principal, only the sub-tasks assigned to their campus."""
-        scope = user_scope(user)
-        if scope.everything:
-            return self
-        condition = Q(campus_id__in=scope.campus_ids)
-        if scope.group_ids:
-            condition |= Q(unit__school__group_id__in=scope.group_ids)
-        return self.filter(condition)
-
+class SubTaskQuerySet(ScopedQuerySet):
     def with_effective_due(self):
         """Annotate `effective_due_on`: its own due date, else its measure's effective one."""
         return self.annotate(effective_due_on=subtask_effective_due())
@@ -415,7 +434,9 @@ class SubTask(PlanItemMixin, Versioned):
     history = HistoricalRecords()
 
     objects = SubTaskQuerySet.as_manager()
-    campus_scope = ("campus",)
+    #: A campus's sub-task is its campus's; a unit's is group-wide (read by the group, changed by
+    #: its leadership).
+    scope_rule = Rule(campus=("campus",), group=("measure__group",))
 
     class Meta:
         verbose_name = _("sub-task")
@@ -485,8 +506,9 @@ class ProgressReport(Versioned):
     percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=PERCENT)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("subtask__campus",)
+    objects = ScopedQuerySet.as_manager()
+    #: A report on a campus's sub-task is that campus's; on a measure or a unit's sub-task, the group's.
+    scope_rule = Rule(campus=("subtask__campus",), group=("measure__group",))
 
     class Meta:
         verbose_name = _("progress report")
@@ -511,6 +533,9 @@ class Attachment(Versioned):
     file = models.FileField(_("file"), upload_to=report_upload_to)
     name = models.CharField(_("name"), max_length=200)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("report__subtask__campus",), group=("report__measure__group",))
 
     class Meta:
         verbose_name = _("attachment")
@@ -543,6 +568,12 @@ class Meeting(Versioned):
         related_name="planning_meetings",
         help_text=_("Leave empty for a meeting of the whole group."),
     )
+    group = models.ForeignKey(
+        EducationGroup,
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        related_name="planning_meetings",
+    )
     attendees = models.ManyToManyField(
         "staff.StaffMember", verbose_name=_("attendees"), related_name="planning_meetings", blank=True
     )
@@ -550,8 +581,9 @@ class Meeting(Versioned):
     minutes = models.TextField(_("minutes"), blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    #: A campus's meeting is its campus's; a meeting of the whole group (no campus), the group's.
+    scope_rule = Rule(campus=("campus",), group=("group",))
 
     class Meta:
         verbose_name = _("meeting")
@@ -584,6 +616,9 @@ class Decision(Versioned):
     )
     text = models.TextField(_("decision"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("meeting__campus",), group=("meeting__group",))
 
     class Meta:
         verbose_name = _("decision")
@@ -643,6 +678,12 @@ class Document(Versioned):
         related_name="planning_documents",
         help_text=_("Leave empty for a document of the whole group."),
     )
+    group = models.ForeignKey(
+        EducationGroup,
+        verbose_name=_("education group"),
+        on_delete=models.PROTECT,
+        related_name="planning_documents",
+    )
     required = models.BooleanField(_("required by the plan"), default=False)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     version = models.CharField(_("version"), max_length=20, default="0.1")
@@ -659,8 +700,9 @@ class Document(Versioned):
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    #: A campus's document is its campus's; a document of the whole group (no campus), the group's.
+    scope_rule = Rule(campus=("campus",), group=("group",))
 
     class Meta:
         verbose_name = _("document")
@@ -734,6 +776,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(owner="recipient")
 
     class Meta:
         verbose_name = _("notification")
@@ -818,6 +863,9 @@ class ReminderRun(models.Model):
     marked_overdue = models.PositiveIntegerField(_("marked overdue"), default=0)
     notifications = models.PositiveIntegerField(_("notifications"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(bureau_only=True)
+
     class Meta:
         verbose_name = _("reminder run")
         verbose_name_plural = _("reminder runs")
@@ -828,10 +876,6 @@ class ReminderRun(models.Model):
 
 
 # --- Supervision (工作督导, 过程评估) ------------------------------------------------------------
-
-
-class SupervisionVisitQuerySet(CampusScopedQuerySet):
-    """Visits to a campus reach that campus; visits to a group reach every campus of it."""
 
 
 class SupervisionVisit(Versioned):
@@ -871,8 +915,9 @@ class SupervisionVisit(Versioned):
     )
     history = HistoricalRecords()
 
-    objects = SupervisionVisitQuerySet.as_manager()
-    campus_scope = ("campus", "group__schools__campuses")
+    objects = ScopedQuerySet.as_manager()
+    #: A visit to a campus is that campus's; a visit to the whole group, the group's.
+    scope_rule = Rule(campus=("campus",), group=("group",))
 
     class Meta:
         verbose_name = _("supervision visit")
@@ -898,22 +943,7 @@ class SupervisionVisit(Versioned):
         return self.campus or self.group
 
 
-class RectificationQuerySet(models.QuerySet):
-    """Rectifications of the user's campuses; group leadership also the group-wide ones (no
-    campus) of visits to its group; bureau roles all. A campus executive vice-principal reaches
-    the rectifications of their own campus only, even on a visit to the whole group."""
-
-    def for_user(self, user):
-        scope = user_scope(user)
-        if scope.everything:
-            return self
-        if not scope.campus_ids and not scope.group_ids:
-            return self.none()
-        condition = Q(campus_id__in=scope.campus_ids)
-        if scope.group_ids:
-            condition |= Q(campus__isnull=True, visit__group_id__in=scope.group_ids)
-        return self.filter(condition)
-
+class RectificationQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(status=Rectification.RectStatus.OPEN)
 
@@ -970,7 +1000,9 @@ class Rectification(Versioned):
     history = HistoricalRecords()
 
     objects = RectificationQuerySet.as_manager()
-    campus_scope = ("campus",)
+    #: A campus's rectification is its campus's; one of a visit to the whole group (no campus) is
+    #: its leadership's: a vice-principal reaches their own campus's only.
+    scope_rule = Rule(campus=("campus",), group=("visit__group",), members_read=False)
 
     class Meta:
         verbose_name = _("rectification")
@@ -997,21 +1029,6 @@ class Rectification(Versioned):
 
 
 # --- Expansion (组建新教育集团, 教育集团纳新) ---------------------------------------------------
-
-
-class ExpansionApplicationQuerySet(models.QuerySet):
-    """Bureau roles see every application; others their own and those about a group they lead."""
-
-    def for_user(self, user):
-        scope = user_scope(user)
-        if scope.everything:
-            return self
-        if not user.is_authenticated or not scope.roles:
-            return self.none()
-        condition = Q(applicant=user)
-        if scope.group_ids:
-            condition |= Q(target_group_id__in=scope.group_ids) | Q(created_group_id__in=scope.group_ids)
-        return self.filter(condition)
 
 
 class ExpansionApplication(Versioned):
@@ -1093,7 +1110,11 @@ class ExpansionApplication(Versioned):
     )
     history = HistoricalRecords()
 
-    objects = ExpansionApplicationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    #: Its applicant's, and the leadership's of the group it is about; the bureau's.
+    scope_rule = Rule(
+        owner="applicant", group=("target_group", "created_group"), shared=Q(), members_read=False
+    )
 
     class Meta:
         verbose_name = _("expansion application")
@@ -1178,6 +1199,14 @@ class ApplicationDocument(Versioned):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        owner="application__applicant",
+        group=("application__target_group", "application__created_group"),
+        shared=Q(),
+        members_read=False,
+    )
+
     class Meta:
         verbose_name = _("application document")
         verbose_name_plural = _("application documents")
@@ -1220,6 +1249,14 @@ class ApplicationStep(models.Model):
     at = models.DateTimeField(_("at"))
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        owner="application__applicant",
+        group=("application__target_group", "application__created_group"),
+        shared=Q(),
+        members_read=False,
+    )
+
     class Meta:
         verbose_name = _("application step")
         verbose_name_plural = _("application steps")
@@ -1232,20 +1269,9 @@ class ApplicationStep(models.Model):
 # --- Typical experiences (提炼典型经验, 宣传报道) ---------------------------------------------------
 
 
-class ExperienceQuerySet(models.QuerySet):
-    """Published write-ups are read by everyone signed in; a draft only by its author and the
-    bureau's roles."""
-
+class ExperienceQuerySet(ScopedQuerySet):
     def published(self):
         return self.filter(status=Experience.ExpStatus.PUBLISHED)
-
-    def for_user(self, user):
-        scope = user_scope(user)
-        if scope.everything:
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(Q(status=Experience.ExpStatus.PUBLISHED) | Q(author=user))
 
 
 class Experience(Versioned):
@@ -1286,6 +1312,9 @@ class Experience(Versioned):
     history = HistoricalRecords()
 
     objects = ExperienceQuerySet.as_manager()
+    #: Published write-ups are read by everyone signed in; a draft only by its author and the
+    #: bureau's roles.
+    scope_rule = Rule(owner="author", public=Q(status="published"))
 
     class Meta:
         verbose_name = _("typical experience")
@@ -1317,6 +1346,9 @@ class ExperienceAttachment(Versioned):
     name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to=experience_upload_to)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(owner="experience__author", public=Q(experience__status="published"))
 
     class Meta:
         verbose_name = _("attachment")

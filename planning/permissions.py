@@ -1,9 +1,12 @@
 """Who may do what with the work plan, once a record is within scope (see groupschool.permissions).
 
-Everyone with a portal role reads the whole plan. Bureau roles edit everything; group leadership
-edits the plan of its group and reports on its measures; a campus executive vice-principal
-reports only on the sub-tasks assigned to their campus (SubTask.objects.reportable_by) and adds
-sub-tasks for their own campus under any measure.
+Which records a user reaches is the door's (`Model.objects.for_user(user, action)`, the models'
+`scope_rule`): everyone of a group reads its plan; a vice-principal reads their own campus's
+sub-tasks, reports, documents and meetings and the group-wide ones. Here: which role may act.
+Bureau roles edit everything; group leadership edits the plan of its group and reports on its
+measures; a campus executive vice-principal reports only on the sub-tasks assigned to their
+campus (`SubTask.objects.for_user(user, "change")`) and adds sub-tasks for their own campus under
+any measure of their group's plan.
 """
 
 from __future__ import annotations
@@ -49,14 +52,14 @@ def is_campus_only(user) -> bool:
 
 
 def can_report_on_measure(user, measure) -> bool:
-    """Bureau roles on every measure; group leadership on its group's (a measure of no campus is
-    the group's); a vice-principal never on a whole measure."""
+    """Bureau roles on every measure; group leadership on its group's plan; a vice-principal
+    never on a whole measure."""
     scope = user_scope(user)
     if scope.everything:
         return True
     if not scope.has_role(Role.GROUP_LEADERSHIP) or not scope.group_ids:
         return False
-    return measure.campus_id is None or measure.campus_id in scope.campus_ids
+    return measure.group_id in scope.group_ids
 
 
 # --- Supervision, expansion, typical experiences ---------------------------------------------

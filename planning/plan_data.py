@@ -45,15 +45,18 @@ def plan_measures_read(path: Path = MEASURES_FILE) -> dict:
 def plan_measures_load(data: dict, counts: dict, *, path: Path = MEASURES_FILE) -> None:
     """Section loader (see groupschool.plan_data): phases, milestones, measures with their
     responsible leaders and units, and the documents 建章立制 requires."""
-    from campuses.models import Campus
+    from campuses.models import Campus, EducationGroup
     from staff.models import PostType, StaffMember, Unit
 
     from .models import Document, Measure, MeasureLeader, MeasureUnit, Milestone, Phase
 
     plan = plan_measures_read(path)
+    # The plan is the plan of its group: the first group of the plan's data (龙师附小教育集团).
+    group = EducationGroup.objects.get(code=data["groups"][0]["code"])
     phases = {}
     for row in plan["phases"]:
         phase, created = Phase.objects.get_or_create(
+            group=group,
             code=row["code"],
             defaults={
                 "order": row["order"],
@@ -80,6 +83,7 @@ def plan_measures_load(data: dict, counts: dict, *, path: Path = MEASURES_FILE) 
     measures = {}
     for row in plan["measures"]:
         measure, created = Measure.objects.get_or_create(
+            group=group,
             code=row["code"],
             defaults={
                 "order": row["order"],
@@ -107,6 +111,7 @@ def plan_measures_load(data: dict, counts: dict, *, path: Path = MEASURES_FILE) 
         _, created = Document.objects.get_or_create(
             code=row["code"],
             defaults={
+                "group": group,
                 "kind": row["kind"],
                 "title": row["title"],
                 "phase": phase,

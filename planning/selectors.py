@@ -31,16 +31,19 @@ from .models import (
 )
 
 
-def measure_list() -> QuerySet[Measure]:
-    """Every measure in the plan's order with its phase, campus, leaders, units, effective due
-    date and sub-tasks (the plan is read by all)."""
+def measure_list(*, user) -> QuerySet[Measure]:
+    """The measures of the user's group's plan in the plan's order with their phase, campus,
+    leaders, units, effective due date and the sub-tasks the user reads (a vice-principal: their
+    campus's and the group-wide ones)."""
     return (
-        Measure.objects.with_people()
+        Measure.objects.for_user(user)
+        .with_people()
         .with_effective_due()
         .prefetch_related(
             Prefetch(
                 "subtasks",
-                queryset=SubTask.objects.with_effective_due()
+                queryset=SubTask.objects.for_user(user)
+                .with_effective_due()
                 .select_related("campus", "unit", "measure")
                 .order_by("effective_due_on", "pk"),
             )
@@ -71,6 +74,7 @@ def document_overdue(document: Document, today: datetime.date) -> bool:
 
 def timeline_data(
     *,
+    user,
     measures: QuerySet[Measure],
     today: datetime.date,
     documents: QuerySet[Document] | None = None,
@@ -80,9 +84,9 @@ def timeline_data(
     documents the phases require, then the open rectifications of supervision visits (from the
     visit to the due date). A measure without dates (the plan gives none) spans its phase, or the
     whole plan, drawn as undated."""
-    phases = list(Phase.objects.order_by("order", "start_on"))
+    phases = list(Phase.objects.for_user(user).order_by("order", "start_on"))
     plan_start, plan_end = _span(phases)
-    milestones = list(Milestone.objects.select_related("campus").order_by("date"))
+    milestones = list(Milestone.objects.for_user(user).select_related("campus").order_by("date"))
     rows = []
     for measure in measures:
         fallback_start = measure.phase.start_on if measure.phase else plan_start
@@ -210,13 +214,15 @@ def my_work(*, user, today: datetime.date) -> dict:
     an undated item is due when its phase ends), undated last."""
     member = getattr(user, "staff_member", None)
     measures = list(
-        Measure.objects.led_by_user(user)
+        Measure.objects.for_user(user)
+        .led_by_user(user)
         .exclude(status=Status.CANCELLED)
         .with_people()
         .with_effective_due()
         .order_by("effective_due_on", "order")
     )
-    condition = Q(pk__in=SubTask.objects.reportable_by(user).values("pk"))
+    reportable_ids = SubTask.objects.for_user(user, "change").values("pk")
+    condition = Q(pk__in=reportable_ids)
     if member is not None:
         condition |= Q(owner=member)
         if member.unit_id:
@@ -226,7 +232,8 @@ def my_work(*, user, today: datetime.date) -> dict:
         # show it what is overdue or due soon anywhere.
         condition = Q(effective_due_on__lte=today + datetime.timedelta(days=30))
     subtasks = list(
-        SubTask.objects.with_effective_due()
+        SubTask.objects.for_user(user)
+        .with_effective_due()
         .filter(condition)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("measure__phase", "campus", "unit", "owner")
@@ -235,7 +242,7 @@ def my_work(*, user, today: datetime.date) -> dict:
     subtasks.sort(key=lambda s: (s.effective_due is None, s.effective_due or today))
     measures.sort(key=lambda m: (m.effective_due is None, m.effective_due or today, m.order))
     reportable = set(
-        SubTask.objects.reportable_by(user)
+        SubTask.objects.for_user(user, "change")
         .filter(pk__in=[s.pk for s in subtasks])
         .values_list("pk", flat=True)
     )
@@ -248,7 +255,7 @@ def my_work(*, user, today: datetime.date) -> dict:
 def campus_subtasks_of_measure(*, user, measure: Measure) -> list[SubTask]:
     """The open sub-tasks of a measure the user may report on (a vice-principal: their campus's)."""
     return list(
-        SubTask.objects.reportable_by(user)
+        SubTask.objects.for_user(user, "change")
         .filter(measure=measure)
         .exclude(status__in=CLOSED_STATUSES)
         .with_effective_due()
@@ -257,22 +264,30 @@ def campus_subtasks_of_measure(*, user, measure: Measure) -> list[SubTask]:
     )
 
 
-def phase_status(*, phase: Phase, today: datetime.date) -> dict:
+def phase_status(*, user, phase: Phase, today: datetime.date) -> dict:
     """A phase's one-page status: its measures, its documents, its sub-tasks due in the phase,
-    its milestones, with the overdue ones counted."""
-    measures = list(measure_list().filter(Q(phase=phase) | Q(phase__isnull=True)))
+    its milestones, with the overdue ones counted (what the user reads of them)."""
+    measures = list(
+        measure_list(user=user).filter(group=phase.group_id).filter(Q(phase=phase) | Q(phase__isnull=True))
+    )
     phase_end = phase.end_on
     documents = list(
-        Document.objects.filter(phase=phase).select_related("approved_at_meeting", "campus", "measure")
+        Document.objects.for_user(user)
+        .filter(phase=phase)
+        .select_related("approved_at_meeting", "campus", "measure")
     )
     subtasks = list(
-        SubTask.objects.with_effective_due()
+        SubTask.objects.for_user(user)
+        .filter(measure__group=phase.group_id)
+        .with_effective_due()
         .filter(effective_due_on__range=(phase.start_on, phase_end))
         .select_related("measure", "campus", "unit")
         .order_by("effective_due_on", "measure__order", "pk")
     )
     milestones = list(
-        Milestone.objects.filter(Q(phase=phase) | Q(date__range=(phase.start_on, phase.end_on)))
+        Milestone.objects.for_user(user).filter(
+            Q(phase=phase) | Q(date__range=(phase.start_on, phase.end_on))
+        )
     )
     latest = {
         report.measure_id: report
@@ -395,13 +410,14 @@ class PlanProgress:
         return sum(p.subtasks_overdue for p in self.phases)
 
 
-def plan_progress(*, today: datetime.date) -> PlanProgress:
+def plan_progress(*, user, today: datetime.date) -> PlanProgress:
     """Every measure in the plan's order, by phase (phases in order, the measures of no single
     phase last), each with its effective due date, whether it is overdue and its sub-tasks open
     and overdue. One query."""
     subtask_open = ~Q(subtasks__status__in=CLOSED_STATUSES)
     measures = (
-        Measure.objects.select_related("phase")
+        Measure.objects.for_user(user)
+        .select_related("phase")
         .annotate(
             effective_due_on=measure_effective_due(),
             overdue_flag=_flag(_is_overdue(measure_effective_due(), today)),
@@ -437,10 +453,11 @@ def subtasks_due(*, user, today: datetime.date, soon_days: int = 30, limit: int 
     due within `soon_days`, and the `limit` due first (overdue first). Two queries."""
     due = subtask_effective_due()
     overdue = _is_overdue(due, today)
-    subtasks = (
-        SubTask.objects.for_user(user)
-        .exclude(status__in=CLOSED_STATUSES)
-        .annotate(effective_due_on=due, overdue_flag=_flag(overdue))
+    subtasks = SubTask.objects.for_user(user)
+    if not user_scope(user).everything:
+        subtasks = subtasks.filter(campus__isnull=False)  # assigned to a campus, not a unit
+    subtasks = subtasks.exclude(status__in=CLOSED_STATUSES).annotate(
+        effective_due_on=due, overdue_flag=_flag(overdue)
     )
     counts = subtasks.aggregate(
         open=Count("pk"),
@@ -460,6 +477,8 @@ def subtasks_due(*, user, today: datetime.date, soon_days: int = 30, limit: int 
 
 def rectification_counts(*, user, today: datetime.date) -> dict[str, int]:
     """Open rectifications in the user's scope and how many of them are past due. One query."""
-    return Rectification.objects.for_user(user).open().aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    return (
+        Rectification.objects.for_user(user)
+        .open()
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     )

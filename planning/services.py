@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
-from groupschool.scoping import user_scope
+from groupschool.scoping import CHANGE, VIEW, in_scope, user_scope
 from groupschool.workflow import Step, Workflow
 
 from .models import (
@@ -160,7 +160,7 @@ def progress_report_file(
     measure, or on another campus's sub-task) and ValidationError for bad input."""
     now = now or timezone.now()
     if subtask is not None:
-        if not SubTask.objects.reportable_by(user).filter(pk=subtask.pk).exists():
+        if not in_scope(subtask, user, CHANGE):
             raise PermissionDenied(_("You can only report on the sub-tasks of your own campus."))
         measure = subtask.measure
         target: Measure | SubTask = subtask
@@ -215,6 +215,14 @@ def subtask_create(
             raise PermissionDenied(_("You can only add sub-tasks for your own campus."))
     if campus is not None and not user_scope(user).covers_campus(campus.pk):
         raise ValidationError({"campus": _("Choose a campus within your scope.")})
+    # A group's plan is its own: a sub-task hangs under a measure of the user's group, and its
+    # campus or unit belongs to that group (another group's measure is not found).
+    if not in_scope(measure, user, VIEW):
+        raise ValidationError({"measure": _("Choose a measure of your group's plan.")})
+    if campus is not None and campus.school.group_id != measure.group_id:
+        raise ValidationError({"campus": _("Choose a campus of the measure's group.")})
+    if unit is not None and unit.school_id is not None and unit.school.group_id != measure.group_id:
+        raise ValidationError({"unit": _("Choose a unit of the measure's group or a bureau office.")})
     subtask = SubTask(
         measure=measure,
         title=title,

@@ -1,8 +1,10 @@
 """Views of the planning app: thin; reads through selectors, writes through services.
 
-Every user with a portal role reads the whole plan (a vice-principal too); changing it is for the
-bureau and the group's leadership (403 for other roles); a vice-principal reports only on the
-sub-tasks of their campus — another campus's sub-task is a 404, whatever the URL.
+Every record is reached through the door (`Model.objects.for_user(user, action)`): everyone of a
+group reads its plan; a vice-principal reads their own campus's sub-tasks, reports, documents,
+meetings and files and the group-wide ones, and acts on their own campus's only — another
+campus's or another group's record is a 404, whatever the URL. Changing the plan is for the
+bureau and the group's leadership (403 for other roles).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from groupschool.generic import (
     PortalUpdateView,
     RoleRequiredMixin,
     ScopedFormMixin,
+    scope_filterset,
 )
 from groupschool.history import history_rows
-from groupschool.scoping import user_scope
+from groupschool.scoping import CHANGE, in_scope, user_scope
 from groupschool.uploads import file_response
 from groupschool.workflow import form_error, step_view
 
@@ -141,13 +144,12 @@ def _form_errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def editable_campus_records(model, user):
-    """Group-wide records (no campus) and those of the user's campuses: what an editor may change."""
-    scope = user_scope(user)
-    queryset = model.objects.all()
-    if scope.everything:
-        return queryset
-    return queryset.filter(Q(campus__isnull=True) | Q(campus_id__in=scope.campus_ids))
+def get_for_change(model, user, pk):
+    """A record the user reads (else 404) and acts on (else 403)."""
+    obj = get_object_or_404(model.objects.for_user(user), pk=pk)
+    if not in_scope(obj, user, CHANGE):
+        raise PermissionDenied(_("This record is not yours to change."))
+    return obj
 
 
 def own_campus_names(user) -> str:
@@ -166,18 +168,26 @@ class TimelineView(PlanReaderMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = services.local_today()
-        filterset = MeasureFilterSet(
-            self.request.GET or None, queryset=selectors.measure_list(), request=self.request
+        filterset = scope_filterset(
+            MeasureFilterSet(
+                self.request.GET or None,
+                queryset=selectors.measure_list(user=self.request.user),
+                request=self.request,
+            ),
+            self.request.user,
         )
         valid = filterset.is_bound and filterset.is_valid()
-        measures = filterset.qs if valid else selectors.measure_list()
+        measures = filterset.qs if valid else selectors.measure_list(user=self.request.user)
         cleaned = filterset.form.cleaned_data if valid else {}
         # The documents the phases require are drawn too, unless the filters ask about people,
         # campuses or statuses, which documents do not have.
         documents = None
         if not any(cleaned.get(name) for name in ("q", "leader", "unit", "campus", "status")):
             documents = (
-                Document.objects.filter(required=True).select_related("phase").order_by("phase__order", "pk")
+                Document.objects.for_user(self.request.user)
+                .filter(required=True)
+                .select_related("phase")
+                .order_by("phase__order", "pk")
             )
             if cleaned.get("phase") is not None:
                 documents = documents.filter(phase=cleaned["phase"])
@@ -200,7 +210,11 @@ class TimelineView(PlanReaderMixin, TemplateView):
                 phase = cleaned["phase"]
                 rectifications = rectifications.filter(due_on__range=(phase.start_on, phase.end_on))
         data = selectors.timeline_data(
-            measures=measures, today=today, documents=documents, rectifications=rectifications
+            user=self.request.user,
+            measures=measures,
+            today=today,
+            documents=documents,
+            rectifications=rectifications,
         )
         data["labels"] = {
             "today": str(_("Today")),
@@ -248,7 +262,7 @@ class MyWorkView(PlanReaderMixin, TemplateView):
             campus_only=campus_only,
             own_campuses=own_campus_names(user) if campus_only else "",
             can_add_subtask=can_create_subtask(user),
-            plan_measures=Measure.objects.order_by("order", "code").only("pk", "code", "title")
+            plan_measures=Measure.objects.for_user(user).order_by("order", "code").only("pk", "code", "title")
             if can_create_subtask(user)
             else (),
         )
@@ -261,11 +275,17 @@ class PhaseReportView(PlanReaderMixin, DetailView):
     model = Phase
     template_name = "planning/phase_report.html"
 
+    def get_queryset(self):
+        return Phase.objects.for_user(self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = services.local_today()
-        context.update(selectors.phase_status(phase=self.object, today=today))
-        context.update(today=today, phases=list(Phase.objects.all()))
+        user = self.request.user
+        context.update(selectors.phase_status(user=user, phase=self.object, today=today))
+        context.update(
+            today=today, phases=list(Phase.objects.for_user(user).filter(group=self.object.group_id))
+        )
         return context
 
 
@@ -295,19 +315,20 @@ class MeasureDetailView(PlanReaderMixin, DetailView):
     template_name = "planning/measure_detail.html"
 
     def get_queryset(self):
-        return Measure.objects.with_people().with_effective_due()
+        return Measure.objects.for_user(self.request.user).with_people().with_effective_due()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, measure = self.request.user, self.object
         today = services.local_today()
         subtasks = list(
-            measure.subtasks.with_effective_due()
+            measure.subtasks.for_user(user)
+            .with_effective_due()
             .select_related("measure", "campus", "unit", "owner", "decision__meeting")
             .order_by("effective_due_on", "pk")
         )
         reportable = set(
-            SubTask.objects.reportable_by(user).filter(measure=measure).values_list("pk", flat=True)
+            SubTask.objects.for_user(user, "change").filter(measure=measure).values_list("pk", flat=True)
         )
         campus_only = is_campus_only(user)
         context.update(
@@ -320,11 +341,11 @@ class MeasureDetailView(PlanReaderMixin, DetailView):
             status_badge=status_badge(measure),
             subtasks=[(s, selectors.item_overdue(s, today), s.pk in reportable) for s in subtasks],
             reports=list(
-                measure.reports.select_related("author", "subtask__campus").prefetch_related(
-                    Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-                )
+                measure.reports.for_user(user)
+                .select_related("author", "subtask__campus")
+                .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
             ),
-            documents=list(measure.documents.select_related("phase", "approved_at_meeting")),
+            documents=list(measure.documents.for_user(user).select_related("phase", "approved_at_meeting")),
             can_report=can_report_on_measure(user, measure),
             can_edit=can_edit_plan(user),
             history=history_rows(measure),
@@ -360,13 +381,13 @@ class ReportCreateView(PlanReaderMixin, FormView):
         if "subtask_pk" in kwargs:
             # Another campus's sub-task is out of scope: 404, as if it did not exist.
             self.subtask = get_object_or_404(
-                SubTask.objects.reportable_by(request.user).select_related("measure", "campus", "unit"),
+                SubTask.objects.for_user(request.user, "change").select_related("measure", "campus", "unit"),
                 pk=kwargs["subtask_pk"],
             )
             self.measure = self.subtask.measure
         else:
             self.subtask = None
-            self.measure = get_object_or_404(Measure, pk=kwargs["pk"])
+            self.measure = get_object_or_404(Measure.objects.for_user(request.user), pk=kwargs["pk"])
             if not can_report_on_measure(request.user, self.measure):
                 if is_campus_only(request.user):
                     # A vice-principal reports on their campus's part of the measure: straight to
@@ -443,8 +464,7 @@ class ProgressReportListView(PlanReaderMixin, PortalListView):
     export_name = "progress-reports"
 
     def get_queryset(self):
-        # The plan's progress is read by everyone with a role (vice-principals see the whole plan).
-        return ProgressReport.objects.select_related("measure", "subtask__campus", "author")
+        return super().get_queryset().select_related("measure", "subtask__campus", "author")
 
 
 # --- Sub-tasks -------------------------------------------------------------------------------
@@ -461,7 +481,9 @@ class SubTaskListView(PlanReaderMixin, PortalListView):
 
     def get_queryset(self):
         return (
-            SubTask.objects.with_effective_due()
+            super()
+            .get_queryset()
+            .with_effective_due()
             .select_related("measure", "campus", "unit", "owner")
             .order_by("measure__order", "effective_due_on", "pk")
         )
@@ -511,7 +533,7 @@ class DocumentListView(PlanReaderMixin, PortalListView):
     create_roles = PLAN_EDITOR_ROLES
 
     def get_queryset(self):
-        return Document.objects.select_related("phase", "campus", "approved_at_meeting", "measure")
+        return super().get_queryset().select_related("phase", "campus", "approved_at_meeting", "measure")
 
 
 class DocumentDetailView(PlanReaderMixin, DetailView):
@@ -519,12 +541,14 @@ class DocumentDetailView(PlanReaderMixin, DetailView):
     template_name = "planning/document_detail.html"
 
     def get_queryset(self):
-        return Document.objects.select_related("phase", "campus", "approved_at_meeting", "measure")
+        return Document.objects.for_user(self.request.user).select_related(
+            "phase", "campus", "approved_at_meeting", "measure"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        editable = editable_campus_records(Document, user).filter(pk=self.object.pk).exists()
+        editable = in_scope(self.object, user, CHANGE)
         context.update(
             status_badge=status_badge(self.object),
             can_edit=can_edit_plan(user) and editable,
@@ -555,9 +579,9 @@ def _document_step(request, pk, action, done_message):
     groupschool.workflow.step_view; a form's errors come back as messages on the page."""
     if not can_edit_plan(request.user):
         raise PermissionDenied(_("Your role cannot change the plan."))
-    return step_view(
-        request, editable_campus_records(Document, request.user), pk, action, done_message
-    )
+    # Out of sight: 404; in sight but not theirs to change: 403 (get_for_change); then the step.
+    get_for_change(Document, request.user, pk)
+    return step_view(request, Document.objects.for_user(request.user, CHANGE), pk, action, done_message)
 
 
 @require_POST
@@ -628,7 +652,9 @@ class MeetingListView(PlanReaderMixin, PortalListView):
 
     def get_queryset(self):
         return (
-            Meeting.objects.select_related("campus")
+            super()
+            .get_queryset()
+            .select_related("campus")
             .annotate(decision_count=Count("decisions"))
             .order_by("-held_on", "-pk")
         )
@@ -639,26 +665,32 @@ class MeetingDetailView(PlanReaderMixin, DetailView):
     template_name = "planning/meeting_detail.html"
 
     def get_queryset(self):
-        return Meeting.objects.select_related("campus").prefetch_related(
-            "attendees",
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.prefetch_related(
-                    Prefetch(
-                        "follow_up_tasks",
-                        queryset=SubTask.objects.select_related("measure", "campus", "unit"),
-                    )
+        user = self.request.user
+        return (
+            Meeting.objects.for_user(user)
+            .select_related("campus")
+            .prefetch_related(
+                "attendees",
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.prefetch_related(
+                        Prefetch(
+                            "follow_up_tasks",
+                            queryset=SubTask.objects.for_user(user).select_related(
+                                "measure", "campus", "unit"
+                            ),
+                        )
+                    ),
                 ),
-            ),
-            Prefetch("approved_documents", queryset=Document.objects.order_by("title")),
+                Prefetch("approved_documents", queryset=Document.objects.for_user(user).order_by("title")),
+            )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
-            can_edit=can_edit_plan(user)
-            and editable_campus_records(Meeting, user).filter(pk=self.object.pk).exists(),
+            can_edit=can_edit_plan(user) and in_scope(self.object, user, CHANGE),
             history=history_rows(self.object),
         )
         return context
@@ -689,7 +721,7 @@ class DecisionCreateView(PlanEditorMixin, ScopedFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.meeting = get_object_or_404(editable_campus_records(Meeting, request.user), pk=kwargs["pk"])
+            self.meeting = get_for_change(Meeting, request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def save_object(self, form):
@@ -724,6 +756,7 @@ class NotificationListView(PlanReaderMixin, PortalListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # One's own reminders, whatever one's role.
         return Notification.objects.filter(recipient=self.request.user).select_related(
             "measure", "subtask", "document", "rectification"
         )
@@ -741,17 +774,17 @@ def notifications_read(request):
 
 
 def report_attachment_download(request, pk):
-    """A progress report's attachment: the plan's progress is read by every role."""
+    """A progress report's attachment, if the user reads the report (else 404)."""
     if not can_read_plan(request.user):
         raise PermissionDenied(_("Your role cannot do this."))
-    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment = get_object_or_404(Attachment.objects.for_user(request.user), pk=pk)
     return file_response(attachment.file, download_name=attachment.name)
 
 
 def document_file_download(request, pk):
     if not can_read_plan(request.user):
         raise PermissionDenied(_("Your role cannot do this."))
-    document = get_object_or_404(Document, pk=pk)
+    document = get_object_or_404(Document.objects.for_user(request.user), pk=pk)
     return file_response(document.file)
 
 
@@ -773,17 +806,17 @@ class SupervisionVisitListView(PlanReaderMixin, PortalListView):
 
     def get_queryset(self):
         scope = user_scope(self.request.user)
-        in_scope = Q(rectifications__pk__in=Rectification.objects.for_user(self.request.user).values("pk"))
+        visible = Q(rectifications__pk__in=Rectification.objects.for_user(self.request.user).values("pk"))
         if scope.everything:
-            in_scope = Q()
+            visible = Q()
         return (
             super()
             .get_queryset()
             .annotate(
-                total_count=Count("rectifications", filter=in_scope, distinct=True),
+                total_count=Count("rectifications", filter=visible, distinct=True),
                 open_count=Count(
                     "rectifications",
-                    filter=in_scope & Q(rectifications__status=Rectification.RectStatus.OPEN),
+                    filter=visible & Q(rectifications__status=Rectification.RectStatus.OPEN),
                     distinct=True,
                 ),
             )
@@ -1201,8 +1234,9 @@ class PublishedExperienceListView(ListView):
             .prefetch_related(*EXPERIENCE_PREFETCH)
             .order_by("-published_at", "-pk")
         )
-        self.filterset = ExperienceFilterSet(
-            self.request.GET or None, queryset=queryset, request=self.request
+        self.filterset = scope_filterset(
+            ExperienceFilterSet(self.request.GET or None, queryset=queryset, request=self.request),
+            self.request.user,
         )
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from campuses.models import Campus, School
 from staff.models import Subject
 
-from .forms import schools_in_scope
 from .models import (
     Allocation,
     Asset,
@@ -27,7 +26,7 @@ def _campuses(request):
 
 
 def _schools(request):
-    return schools_in_scope(request.user) if request else School.objects.none()
+    return School.objects.for_user(request.user) if request else School.objects.none()
 
 
 def _library_campuses(request):

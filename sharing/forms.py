@@ -8,19 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campuses.models import Campus, School
 from groupschool.forms import PortalForm, ScopedModelForm
 
 from .models import Allocation, Asset, Budget, Spending, TeachingResource
-
-
-def schools_in_scope(user) -> QuerySet[School]:
-    """Schools with a campus in the user's scope, each once (a join on campuses would repeat
-    a school per campus)."""
-    return School.objects.filter(pk__in=School.objects.for_user(user).values("pk"))
 
 
 class BudgetForm(ScopedModelForm):
@@ -30,7 +23,7 @@ class BudgetForm(ScopedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["school"].queryset = schools_in_scope(user)
+        self.fields["school"].queryset = School.objects.for_user(user)
 
 
 class AllocationForm(ScopedModelForm):

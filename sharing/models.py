@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupschool.concurrency import Versioned
-from groupschool.scoping import CampusScopedQuerySet, user_scope
+from groupschool.scoping import Rule, ScopedQuerySet
 from staff.models import Subject
 
 MONEY_DIGITS = 14
@@ -48,6 +48,9 @@ class BudgetLine(Versioned):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
 
     class Meta:
         verbose_name = _("budget line")
@@ -77,9 +80,9 @@ class Budget(Versioned):
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     # A vice-principal sees the budgets of their own school (the totals), not other campuses' shares.
-    campus_scope = ("school__campuses",)
+    scope_rule = Rule(campus=("school__campuses",))
 
     class Meta:
         verbose_name = _("budget")
@@ -118,8 +121,8 @@ class Allocation(Versioned):
     amount = money_field(_("allocated (yuan)"))
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("allocation")
@@ -171,8 +174,8 @@ class Spending(Versioned):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("spending")
@@ -242,8 +245,8 @@ class Reallocation(Versioned):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("from_campus", "to_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("from_campus", "to_campus"))
 
     class Meta:
         verbose_name = _("reallocation")
@@ -314,8 +317,8 @@ class Asset(Versioned):
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("asset")
@@ -393,8 +396,8 @@ class AssetTransfer(Versioned):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("from_campus", "to_campus")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("from_campus", "to_campus"))
 
     class Meta:
         verbose_name = _("asset transfer")
@@ -427,24 +430,6 @@ class AssetTransfer(Versioned):
 
 # --------------------------------------------------------------------------------------------
 # Teaching resources (优质资源共享)
-
-
-class TeachingResourceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The shared library: every resource of the groups (or schools) of the user's campuses,
-        whatever campus it comes from; everything for city-wide roles; nothing without a role."""
-        scope = user_scope(user)
-        if scope.everything:
-            return self
-        if not scope.campus_ids:
-            return self.none()
-        from campuses.models import Campus
-
-        mine = Campus.objects.filter(pk__in=scope.campus_ids)
-        return self.filter(
-            Q(campus__school__in=mine.values("school"))
-            | Q(campus__school__group__in=mine.filter(school__group__isnull=False).values("school__group"))
-        )
 
 
 def resource_upload_to(instance, filename: str) -> str:
@@ -488,9 +473,12 @@ class TeachingResource(Versioned):
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     history = HistoricalRecords()
 
-    objects = TeachingResourceQuerySet.as_manager()
-    #: Where the resource comes from; reading is group-wide (see TeachingResourceQuerySet.for_user).
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    #: The shared library: every resource of the groups (or the school) of the user's campuses
+    #: is read, whatever campus it comes from; only its own campus changes it.
+    scope_rule = Rule(
+        campus=("campus",), group=("campus__school__group",), school=("campus__school",), shared=Q()
+    )
 
     class Meta:
         verbose_name = _("teaching resource")
@@ -542,8 +530,8 @@ class ResourceUse(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("resource use")

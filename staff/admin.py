@@ -1,14 +1,12 @@
 """Admin of people, how they are organised, and how they move between campuses.
 
-Every page starts from the user's scope (groupschool.admin_base.ScopedAdmin). A group's
-leading group, leadership posts and first-responsibility assignments belong to no single
-campus: they are reached through the group's campuses (`scope_lookups`).
+Every page starts from the user's scope (groupschool.admin_base.ScopedAdmin): the rows of each
+model are those its `scope_rule` (staff.models) lets the user reach.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groupschool.admin_base import ScopedAdmin, ScopedInline, related_only
@@ -45,8 +43,6 @@ from .resources import (
     StudioResource,
     UnitResource,
 )
-
-GROUP_CAMPUSES = "group__schools__campuses"
 
 
 @admin.register(Unit)
@@ -115,7 +111,6 @@ class LeadingGroupMembershipInline(ScopedInline):
 @admin.register(LeadingGroup)
 class LeadingGroupAdmin(ScopedAdmin):
     resource_classes = [LeadingGroupResource]
-    scope_lookups = (GROUP_CAMPUSES,)
     list_display = ("name", "group", "office_director", "office_location")
     list_select_related = ("group", "office_director")
     search_fields = ("name", "group__name")
@@ -127,7 +122,6 @@ class LeadingGroupAdmin(ScopedAdmin):
 @admin.register(LeadingGroupMembership)
 class LeadingGroupMembershipAdmin(ScopedAdmin):
     resource_classes = [LeadingGroupMembershipResource]
-    scope_lookups = (f"leading_group__{GROUP_CAMPUSES}",)
     list_display = ("leading_group", "role", "person", "order")
     list_select_related = ("leading_group", "person")
     search_fields = ("person__name", "leading_group__name")
@@ -138,7 +132,6 @@ class LeadingGroupMembershipAdmin(ScopedAdmin):
 @admin.register(LeadershipPost)
 class LeadershipPostAdmin(ScopedAdmin):
     resource_classes = [LeadershipPostResource]
-    scope_lookups = (GROUP_CAMPUSES,)
     list_display = ("group", "post", "person", "since")
     list_select_related = ("group", "person")
     search_fields = ("person__name", "group__name")
@@ -149,17 +142,11 @@ class LeadershipPostAdmin(ScopedAdmin):
 @admin.register(ResponsibilityAssignment)
 class ResponsibilityAssignmentAdmin(ScopedAdmin):
     resource_classes = [ResponsibilityAssignmentResource]
-    scope_lookups = ("campus", GROUP_CAMPUSES)
     list_display = ("group", "area", "campus", "person")
     list_select_related = ("group", "campus", "person")
     search_fields = ("person__name", "group__name", "campus__name")
     list_filter = ("area", related_only("group"), related_only("campus"))
     autocomplete_fields = ("group", "campus", "person")
-
-    def scope_condition(self, campus_ids):
-        """A campus's own assignments, and the group-wide ones of its group; not another
-        campus's."""
-        return Q(campus__in=campus_ids) | Q(campus__isnull=True, **{f"{GROUP_CAMPUSES}__in": campus_ids})
 
 
 @admin.register(Rotation)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campuses.models import Campus, EducationGroup
+from campuses.models import Campus, EducationGroup, School
 from groupschool.forms import PortalForm, ScopedModelForm
 from groupschool.models import policy_values
 from groupschool.scoping import user_scope
@@ -24,11 +24,10 @@ def rotation_target_campuses(user) -> QuerySet[Campus]:
     vice-principal sends teachers to, and receives them from, the group's other campuses)."""
     if user_scope(user).everything:
         return Campus.objects.all()
-    visible = Campus.objects.for_user(user)
+    # The schools and groups the user reads, through the door.
     return Campus.objects.filter(
-        Q(pk__in=visible.values("pk"))
-        | Q(school__in=visible.values("school"))
-        | Q(school__group__in=visible.filter(school__group__isnull=False).values("school__group"))
+        Q(school__in=School.objects.for_user(user).values("pk"))
+        | Q(school__group__in=EducationGroup.objects.for_user(user).values("pk"))
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupschool.concurrency import Versioned
-from groupschool.scoping import CampusScopedQuerySet
+from groupschool.scoping import Rule, ScopedQuerySet
 
 
 class Unit(Versioned):
@@ -34,6 +34,9 @@ class Unit(Versioned):
         related_name="unit",
     )
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(everyone=True)
 
     class Meta:
         verbose_name = _("responsible unit")
@@ -92,7 +95,7 @@ class PostType(models.TextChoices):
     BUREAU = "bureau", _("Bureau official")
 
 
-class StaffMemberQuerySet(CampusScopedQuerySet):
+class StaffMemberQuerySet(ScopedQuerySet):
     def with_backbone_flag(self):
         """Annotate `is_backbone`: holds a distinction that counts as backbone (骨干) for the
         exchange targets: famous teacher, subject leader or backbone teacher."""
@@ -167,7 +170,7 @@ class StaffMember(Versioned):
     history = HistoricalRecords()
 
     objects = StaffMemberQuerySet.as_manager()
-    campus_scope = ("home_campus",)
+    scope_rule = Rule(campus=("home_campus",))
 
     class Meta:
         verbose_name = _("staff member")
@@ -219,8 +222,8 @@ class Distinction(Versioned):
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("staff__home_campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("staff__home_campus",))
 
     class Meta:
         verbose_name = _("distinction")
@@ -260,6 +263,9 @@ class LeadingGroup(Versioned):
     office_duties = models.TextField(_("office duties"), blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q())
+
     class Meta:
         verbose_name = _("leading group")
         verbose_name_plural = _("leading groups")
@@ -289,6 +295,9 @@ class LeadingGroupMembership(Versioned):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("leading_group__group",), shared=Q())
 
     class Meta:
         verbose_name = _("leading group membership")
@@ -339,6 +348,9 @@ class LeadershipPost(Versioned):
     )
     since = models.DateField(_("since"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("group",), shared=Q())
 
     class Meta:
         verbose_name = _("leadership post")
@@ -403,6 +415,9 @@ class ResponsibilityAssignment(Versioned):
     )
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",), group=("group",))
+
     class Meta:
         verbose_name = _("first-responsibility assignment")
         verbose_name_plural = _("first-responsibility assignments")
@@ -437,7 +452,7 @@ class RotationCategory(models.TextChoices):
     TEACHER = "teacher", _("Other teacher")
 
 
-class RotationQuerySet(CampusScopedQuerySet):
+class RotationQuerySet(ScopedQuerySet):
     def live(self):
         """Rotations that hold the teacher: approved or active."""
         return self.filter(status__in=Rotation.LIVE_STATUSES)
@@ -510,7 +525,7 @@ class Rotation(Versioned):
     history = HistoricalRecords()
 
     objects = RotationQuerySet.as_manager()
-    campus_scope = ("from_campus", "to_campus")
+    scope_rule = Rule(campus=("from_campus", "to_campus"))
 
     class Meta:
         verbose_name = _("rotation")
@@ -597,8 +612,8 @@ class Mentorship(Versioned):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("mentoring pair")
@@ -665,8 +680,8 @@ class Studio(Versioned):
     )
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("famous-teacher studio")
@@ -694,8 +709,8 @@ class StudioMembership(Versioned):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("studio__campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("studio__campus",))
 
     class Meta:
         verbose_name = _("studio membership")
@@ -757,8 +772,8 @@ class ResearchProject(Versioned):
     )
     history = HistoricalRecords(m2m_fields=[members])
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("research project")
@@ -816,8 +831,8 @@ class CrossCampusActivity(Versioned):
     summary = models.TextField(_("summary"), blank=True)
     history = HistoricalRecords(m2m_fields=[campuses, participants])
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("host_campus", "campuses")
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("host_campus", "campuses"))
 
     class Meta:
         verbose_name = _("cross-campus activity")
@@ -851,8 +866,8 @@ class StaffingQuota(Versioned):
     posts_filled = models.PositiveIntegerField(_("posts filled"))
     history = HistoricalRecords()
 
-    objects = CampusScopedQuerySet.as_manager()
-    campus_scope = ("campus",)
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(campus=("campus",))
 
     class Meta:
         verbose_name = _("staffing quota")

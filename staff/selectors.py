@@ -418,14 +418,23 @@ def rotation_figures(
 
     Two queries (policy values, campuses with their counts) whatever the number of campuses.
     """
+    campuses = Campus.objects.for_user(user)
+    if campus_ids is not None:
+        campuses = campuses.filter(pk__in=list(campus_ids))
+    return _rotation_report_of(campuses, year)
+
+
+def campus_rotation_figures(*, campus_ids: Iterable[int], year: int | None = None) -> RotationReport:
+    """The same figures for these campuses, whoever asks: for computations that run for a whole
+    scheme (evaluation.compute), not for a page."""
+    return _rotation_report_of(Campus.objects.filter(pk__in=list(campus_ids)), year)
+
+
+def _rotation_report_of(campuses, year: int | None) -> RotationReport:
     year = year or timezone.localdate().year
     values = policy_values()
     sets = _rotation_sets(year, rotation_eligible_since(year, values))
-
-    campuses = Campus.objects.for_user(user).select_related("school")
-    if campus_ids is not None:
-        campuses = campuses.filter(pk__in=list(campus_ids))
-    campuses = campuses.annotate(
+    campuses = campuses.select_related("school").annotate(
         n_eligible=_count(sets.population.filter(sets.eligible), "home_campus"),
         n_undated=_count(sets.population.filter(sets.undated), "home_campus"),
         n_exchanged=_count(sets.counted, "from_campus", "staff", distinct=True),

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
 
 from campuses.models import Campus, EducationGroup, EnrollmentSnapshot, PeerCategory, School
 from staff.models import (
@@ -26,6 +27,14 @@ class PeerCategoryFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"peer-{n}")
     name = factory.Sequence(lambda n: f"同类学校{n}")
     stage = "primary"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user-{n}")
 
 
 class EducationGroupFactory(factory.django.DjangoModelFactory):

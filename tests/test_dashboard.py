@@ -370,9 +370,11 @@ def plan_items(campuses):
         RectificationFactory,
         SubTaskFactory,
         SupervisionVisitFactory,
+        plan_group,
     )
 
     past = Phase.objects.create(
+        group=plan_group(),
         code="dash-past",
         order=90,
         name="过去的阶段",

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib
 import itertools
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from campuses.models import EnrollmentSnapshot
+from evaluation.models import CellReview, PublishedSnapshot
 from groupschool.models import POLICY_RULES, PolicySetting
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from planning.models import (
+    Document,
+    ExpansionApplication,
+    Measure,
+    Meeting,
+    Phase,
+    ProgressReport,
+    Rectification,
+    ReminderRun,
+    SubTask,
+    SupervisionVisit,
+)
+from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine, Reallocation
 from staff.models import (
     LeadershipPost,
     LeadingGroup,
@@ -22,6 +40,18 @@ from staff.models import (
     Unit,
 )
 from tests import factories
+from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
+from tests.planning.factories import (
+    DocumentFactory,
+    ExpansionApplicationFactory,
+    MeasureFactory,
+    MeetingFactory,
+    ProgressReportFactory,
+    RectificationFactory,
+    SubTaskFactory,
+    SupervisionVisitFactory,
+    plan_group,
+)
 
 _counter = itertools.count(1)
 
@@ -39,7 +69,7 @@ def _leading_group():
 
 
 def _user_with_campus():
-    user = get_user_model().objects.create_user(f"user-{_n()}")
+    user = get_user_model().objects.create_user(f"row-user-{_n()}")
     user.groups.add(Group.objects.get_or_create(name="campus_vp")[0])
     assign_perm(CAMPUS_PERMISSION, user, factories.CampusFactory())
     return user
@@ -76,6 +106,87 @@ def _policy_setting():
     return PolicySetting.objects.create(key=key, value=1)
 
 
+def _plan_campus():
+    return _campus_for_group(plan_group())
+
+
+def _plan_phase():
+    return Phase.objects.filter(group=plan_group()).order_by("order").first()
+
+
+def _progress_report():
+    """A report on a campus's sub-task (the sub-task column filled)."""
+    subtask = SubTaskFactory(campus=_plan_campus())
+    return ProgressReportFactory(measure=subtask.measure, subtask=subtask)
+
+
+def _periodic_task():
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
+    return PeriodicTask.objects.create(
+        name=f"任务{_n()}", task="groupschool.tasks.requeue_jobs_task", interval=every_minute
+    )
+
+
+def _cell_review():
+    """A lead evaluator's review of a cell of its own (one per indicator and evaluatee)."""
+    indicator = IndicatorFactory()
+    return CellReview.objects.create(
+        indicator=indicator,
+        evaluatee=EvaluateeFactory(scheme=indicator.scheme),
+        reason="评分分歧超过容差，组长确认。",
+        reviewed_by=factories.UserFactory(),
+    )
+
+
+def _published_snapshot():
+    """Version 1 of a scheme of its own (versions are unique per scheme)."""
+    return PublishedSnapshot.objects.create(
+        scheme=SchemeFactory(), version=1, data={}, published_by=factories.UserFactory()
+    )
+
+
+def _budget():
+    """A budget on a line of its own (one budget per school, year and line)."""
+    n = _n()
+    line = BudgetLine.objects.create(code=f"line-{n}", name=f"预算科目{n}", order=n)
+    return Budget.objects.create(
+        school=factories.SchoolFactory(), year=2026, line=line, amount=Decimal("1000.00")
+    )
+
+
+def _allocation():
+    budget = _budget()
+    return Allocation.objects.create(
+        budget=budget, campus=factories.CampusFactory(school=budget.school), amount=Decimal("500.00")
+    )
+
+
+def _reallocation():
+    """A move of money between two campuses of the budget's school."""
+    budget = _budget()
+    return Reallocation.objects.create(
+        budget=budget,
+        from_campus=factories.CampusFactory(school=budget.school),
+        to_campus=factories.CampusFactory(school=budget.school),
+        amount=Decimal("100.00"),
+        reason="校区间调剂",
+    )
+
+
+def _asset_transfer():
+    """An open transfer of an asset of its own between two campuses of one school."""
+    giving = factories.CampusFactory()
+    asset = Asset.objects.create(
+        code=f"ZC-{_n()}", name="投影仪", category="it", value=Decimal("4999.90"), campus=giving
+    )
+    return AssetTransfer.objects.create(
+        asset=asset,
+        from_campus=giving,
+        to_campus=factories.CampusFactory(school=giving.school),
+        reason="校区间调剂",
+    )
+
+
 BUILDERS = {
     PolicySetting: _policy_setting,
     get_user_model(): _user_with_campus,
@@ -95,6 +206,31 @@ BUILDERS = {
     StudioMembership: lambda: StudioMembership.objects.create(
         studio=factories.StudioFactory(), member=factories.StaffMemberFactory()
     ),
+    PeriodicTask: _periodic_task,
+    CellReview: _cell_review,
+    PublishedSnapshot: _published_snapshot,
+    ExpansionApplication: lambda: ExpansionApplicationFactory(
+        target_group=factories.EducationGroupFactory(), school=factories.SchoolFactory()
+    ),
+    Rectification: lambda: RectificationFactory(
+        visit=SupervisionVisitFactory(campus=factories.CampusFactory())
+    ),
+    ReminderRun: lambda: ReminderRun.objects.create(
+        day=datetime.date(2026, 1, 1) + datetime.timedelta(days=_n())
+    ),
+    SubTask: lambda: SubTaskFactory(campus=factories.CampusFactory()),
+    # The nullable columns of the changelist filled, so that each shows a related row.
+    Measure: lambda: MeasureFactory(phase=_plan_phase(), campus=_plan_campus()),
+    Meeting: lambda: MeetingFactory(campus=_plan_campus()),
+    Document: lambda: DocumentFactory(
+        phase=_plan_phase(), campus=_plan_campus(), approved_at_meeting=MeetingFactory()
+    ),
+    ProgressReport: _progress_report,
+    SupervisionVisit: lambda: SupervisionVisitFactory(campus=factories.CampusFactory()),
+    Budget: _budget,
+    Allocation: _allocation,
+    AssetTransfer: _asset_transfer,
+    Reallocation: _reallocation,
 }
 
 #: Models with fewer possible rows than the larger test size.
@@ -102,10 +238,50 @@ MAX_ROWS = {PolicySetting: len(POLICY_RULES)}
 
 
 def builder_for(model):
+    """The model's builder here, else its factory (tests/factories.py, then the app's
+    tests/<app>/factories.py), else one made from the field types (tests/security/crawl.py)."""
     if model in BUILDERS:
         return BUILDERS[model]
     factory = getattr(factories, f"{model.__name__}Factory", None)
-    return factory
+    if factory is None:
+        try:
+            app_factories = importlib.import_module(f"tests.{model._meta.app_label}.factories")
+        except ImportError:
+            app_factories = None
+        factory = getattr(app_factories, f"{model.__name__}Factory", None)
+    return factory or _from_field_types(model)
+
+
+def _from_field_types(model):
+    """A builder that fills the required fields from their types, each row with its own unique
+    values (unique text fields numbered, foreign keys to existing rows)."""
+    from tests.security.crawl import FILL_HINTS, _value_for
+
+    hints = FILL_HINTS.get(model._meta.label, {})
+
+    def build():
+        n = _n()
+        values = {}
+        for field in model._meta.concrete_fields:
+            if (
+                field.primary_key
+                or getattr(field, "auto_now", False)
+                or getattr(field, "auto_now_add", False)
+            ):
+                continue
+            if field.name in hints:
+                values[field.name] = hints[field.name]()
+                continue
+            if field.has_default() or (field.null and not field.is_relation):
+                continue
+            value = _value_for(field, 0)
+            if isinstance(value, str) and (field.unique or field.blank is False):
+                value = f"{value}-{n}"[: field.max_length or 100]
+            if value is not None:
+                values[field.name] = value
+        return model._default_manager.create(**values)
+
+    return build
 
 
 def make_rows(model, count: int) -> None:

@@ -7,12 +7,14 @@ import io
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
 from campuses.models import Campus
-from groupschool.admin_base import ScopedAdmin, lookups_condition
+from groupschool.admin_base import ScopedAdmin
 from groupschool.models import PolicySetting
+from groupschool.scoping import rule_for
 from staff.models import ResponsibilityAssignment, StaffMember, StudioMembership
 from tests import factories
 
@@ -80,12 +82,18 @@ def test_vp_changelist_shows_only_rows_of_their_campus(
     response = client_as("vp-hongqi").get(_url(model))
     assert response.status_code == 200
     shown = {obj.pk for obj in response.context["cl"].result_list}
-    if hasattr(model._default_manager, "for_user"):
-        condition = lookups_condition(model.campus_scope, [rows_on_every_campus["hongqi"].pk])
-    elif model_admin.scope_lookups:
-        condition = model_admin.scope_condition([rows_on_every_campus["hongqi"].pk])
-    else:
+    rule = rule_for(model)
+    if rule.everyone or rule.bureau_only:
         return  # reference data (peer categories, units, policy settings): read-only, below
+    hongqi = rows_on_every_campus["hongqi"]
+    # What reaches 红旗: its own records, and the group-wide records of its group.
+    condition = Q(pk__in=[])
+    for lookup in rule.campus:
+        condition |= Q(**{f"{lookup}__in": [hongqi.pk]})
+    for lookup in rule.group:
+        condition |= rule.shared_condition() & Q(**{lookup: hongqi.school.group_id})
+    for lookup in rule.school:
+        condition |= rule.shared_condition() & Q(**{lookup: hongqi.school_id})
     reaching_hongqi = set(model._base_manager.filter(condition).values_list("pk", flat=True))
     assert shown <= reaching_hongqi
     assert bool(shown) == bool(reaching_hongqi)

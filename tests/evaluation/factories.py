@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 
 from evaluation.models import Evaluatee, Indicator, Scheme, Score, TargetKind
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, UserFactory
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):
@@ -45,4 +45,5 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 
     indicator = factory.SubFactory(IndicatorFactory)
     evaluatee = factory.SubFactory(EvaluateeFactory, scheme=factory.SelfAttribute("..indicator.scheme"))
+    evaluator = factory.SubFactory(UserFactory)
     points = Decimal("5")

@@ -3,9 +3,9 @@
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from campuses.models import EducationGroup
 from planning.models import (
     Decision,
     Document,
@@ -18,12 +18,23 @@ from planning.models import (
     SubTask,
     SupervisionVisit,
 )
+from tests.factories import EducationGroupFactory, UserFactory
+
+
+def plan_group():
+    """The group whose plan a test's records belong to: the first group (the plan's), made
+    when the test has none."""
+    group = EducationGroup.objects.order_by("pk").first()
+    if group is None:
+        group = EducationGroupFactory()
+    return group
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measure
 
+    group = factory.LazyFunction(plan_group)
     code = factory.Sequence(lambda n: f"测试{n}")
     order = factory.Sequence(lambda n: 100 + n)
     section = "（九）测试"
@@ -44,6 +55,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
 
+    group = factory.LazyAttribute(lambda o: (o.campus.school.group if o.campus else None) or plan_group())
+    campus = None
     kind = Meeting.Kind.PROGRESS_REVIEW
     title = factory.Sequence(lambda n: f"集团化办学总结推进会{n}")
     held_on = datetime.date(2023, 8, 20)
@@ -61,6 +74,8 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
 
+    group = factory.LazyAttribute(lambda o: (o.campus.school.group if o.campus else None) or plan_group())
+    campus = None
     code = factory.Sequence(lambda n: f"doc-{n}")
     kind = Document.Kind.OTHER
     title = factory.Sequence(lambda n: f"文件{n}")
@@ -72,16 +87,9 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
 
     measure = factory.SubFactory(MeasureFactory)
     reported_at = factory.LazyFunction(timezone.now)
+    author = factory.SubFactory(UserFactory)
     text = "进展"
     percent = 10
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"user-{n}")
 
 
 class SupervisionVisitFactory(factory.django.DjangoModelFactory):

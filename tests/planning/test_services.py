@@ -78,7 +78,7 @@ def test_principal_reports_on_the_group_unit_subtask(principal, subtasks):
 
 
 def test_vp_does_not_report_on_unit_subtasks(vp_hongqi, subtasks):
-    assert set(SubTask.objects.reportable_by(vp_hongqi)) == {subtasks["hongqi"]}
+    assert set(SubTask.objects.for_user(vp_hongqi, "change")) == {subtasks["hongqi"]}
 
 
 def test_percent_above_100_is_refused_and_nothing_is_written(bureau, measure):

@@ -193,6 +193,7 @@ def _meetings(story: Story) -> None:
     meetings = []
     for kind, title, held_on, location, agenda, decisions in MEETINGS:
         meeting = Meeting(
+            group=story.group,
             kind=kind,
             title=title,
             held_on=held_on,
@@ -211,7 +212,7 @@ def _meetings(story: Story) -> None:
             if title == MEETINGS[-1][1]:
                 code, task_title, campus_code, start_on, due_on = FOLLOW_UP
                 follow_up = {
-                    "measure": Measure.objects.get(code=code),
+                    "measure": Measure.objects.get(group=story.group, code=code),
                     "title": task_title,
                     "campus": story.campuses[campus_code],
                     "owner": story.evp[campus_code],

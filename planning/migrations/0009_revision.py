@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0005_plan_order_phases_rollup_notifications'),
+        ('planning', '0008_plan_group_required'),
     ]
 
     operations = [
