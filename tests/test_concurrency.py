@@ -207,3 +207,49 @@ def test_admin_history_revert_is_not_taken_for_a_conflict(client, member, admin_
     form = page.context["adminform"].form
     assert _hidden_revision(page)
     assert form.initial[VERSION_FIELD] == StaffMember.objects.get(pk=member.pk).revision
+
+
+# --- every edit page --------------------------------------------------------------------------
+
+
+def _edits_a_record(view_class) -> bool:
+    from django.views.generic import UpdateView
+
+    from groupschool.generic import ScopedFormMixin
+
+    if view_class is None or not issubclass(view_class, ScopedFormMixin):
+        return False
+    return issubclass(view_class, UpdateView) or view_class.edited_record is not ScopedFormMixin.edited_record
+
+
+def test_every_edit_page_carries_the_revision(db):
+    """Every page whose form changes one record (an UpdateView, or a form view that names the
+    record it edits) draws its form with the record's signed revision."""
+    from django.test import Client
+    from django.urls import resolve
+
+    from tests.security import crawl
+
+    crawl.fill_database()
+    plan = crawl.crawl_urls()
+    users = get_user_model().objects.filter(
+        username__in=["admin", "principal", "bureau", "personnel", "supervisor", "vp-hongqi", "vp-longxiang"]
+    )
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    edit_pages = [
+        t
+        for t in plan.targets
+        if _edits_a_record(getattr(resolve(t.url.split("?")[0]).func, "view_class", None))
+    ]
+    assert len(edit_pages) >= 12, [t.name for t in edit_pages]
+    missing = []
+    for target in edit_pages:
+        pages = [client.get(target.url) for client in clients]
+        shown = [page for page in pages if page.status_code == 200 and b"<form" in page.content]
+        if not shown or not all(b'name="revision"' in page.content for page in shown):
+            missing.append((target.name, [page.status_code for page in pages]))
+    assert missing == []
