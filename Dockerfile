@@ -21,7 +21,7 @@ COPY . .
 # Static files are collected (hashed and compressed for WhiteNoise) at build time, with a
 # throw-away key: the real SECRET_KEY only ever lives in the running container's environment.
 RUN SECRET_KEY=build-only-not-secret DEBUG=0 python manage.py collectstatic --noinput \
-    && python -m compileall -q groupschool campuses staff evaluation planning sharing
+    && python -m compileall -q kernel groupschool campuses staff evaluation planning sharing
 
 # A non-root user owns only what it writes: uploaded files (the `media` volume).
 RUN groupadd --system --gid 1000 portal \

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_users_with_perms
 
-from groupschool.admin_base import ScopedAdmin, related_only
-from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
-from groupschool.services import campus_grant_access, campus_revoke_access
+from kernel.admin_base import ScopedAdmin, related_only
+from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from kernel.services import campus_grant_access, campus_revoke_access
 
 from .models import Campus, EducationGroup, EnrollmentSnapshot, PeerCategory, School
 from .resources import (

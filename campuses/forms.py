@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.forms import PortalForm
+from kernel.forms import PortalForm
 
 from .selectors import Term
 

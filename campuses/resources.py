@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from import_export.fields import Field
 
-from groupschool.admin_base import IntListWidget, PortalResource, natural_key_field
-from staff.models import StaffMember
+from kernel.admin_base import IntListWidget, PortalResource, natural_key_field
 
 from .models import Campus, EducationGroup, EnrollmentSnapshot, PeerCategory, School
 
@@ -62,8 +61,11 @@ class SchoolResource(PortalResource):
 
 class CampusResource(PortalResource):
     school = natural_key_field(School, attribute="school")
+    # The staff member is reached through the campus's own relation (staff sits above campuses).
     executive_vice_principal = natural_key_field(
-        StaffMember, "staff_number", attribute="executive_vice_principal"
+        Campus._meta.get_field("executive_vice_principal").related_model,
+        "staff_number",
+        attribute="executive_vice_principal",
     )
 
     class Meta:

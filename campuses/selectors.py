@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, QuerySet, Window
+from django.db.models import F, Max, Q, QuerySet, Window
+from guardian.shortcuts import get_objects_for_user
 
-from groupschool.models import POLICY_RULES, policy_values
+from kernel.models import POLICY_RULES, PolicySetting, policy_values
+from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
+from kernel.scoping import CampusRows
 
-from .models import Campus, EnrollmentSnapshot, Stage
+from .models import Campus, EducationGroup, EnrollmentSnapshot, Stage
 
 #: Grades 1 to 6 are primary, 7 to 9 junior secondary (for the class-size standard of a grade).
 LAST_PRIMARY_GRADE = 6
@@ -353,8 +356,6 @@ def policy_rows(keys: Iterable[str] | None = None) -> list[PolicyRow]:
 def policy_settings() -> dict[str, tuple[Decimal, str]]:
     """The administrator's settings as {key: (value, note)}: plain values, fit for a cache.
     One query."""
-    from groupschool.models import PolicySetting
-
     return {
         key: (value, note) for key, value, note in PolicySetting.objects.values_list("key", "value", "note")
     }
@@ -395,3 +396,27 @@ def policy_values_from_rows(rows: Iterable[PolicyRow]) -> dict[str, Decimal]:
     values = {key: rule.default for key, rule in POLICY_RULES.items()}
     values.update({row.key: row.value for row in rows})
     return values
+
+
+# --- The door's source (kernel.scoping.register_scope_source; registered in apps.py) ------------
+
+
+def user_campus_rows(user, roles: frozenset[str]) -> CampusRows:
+    """The groups a user leads and the campuses they hold (object permissions), with the
+    campuses of the groups they lead, as (campus, school, group) rows. Two queries."""
+    group_ids = (
+        frozenset(
+            get_objects_for_user(
+                user, GROUP_PERMISSION, EducationGroup, accept_global_perms=False
+            ).values_list("pk", flat=True)
+        )
+        if Role.GROUP_LEADERSHIP in roles
+        else frozenset()
+    )
+    campus_q = Q(
+        pk__in=get_objects_for_user(user, CAMPUS_PERMISSION, Campus, accept_global_perms=False).values("pk")
+    )
+    if group_ids:
+        campus_q |= Q(school__group_id__in=group_ids)
+    rows = tuple(Campus.objects.filter(campus_q).values_list("pk", "school_id", "school__group_id"))
+    return CampusRows(group_ids, rows)

@@ -1,6 +1,10 @@
-"""Views of the campuses app: groups, schools, campuses, enrollment and the policy rules.
+"""Views of the campuses app: the list of groups, enrollment and the policy rules.
 
-All start from `for_user` (groupschool.scoping): a vice-principal sees their own campus only,
+The pages of a group, a school and a campus, and the list of campuses, show staff and exchange
+figures beside enrollment: they belong to the layer above both apps (groupschool/campus_views.py),
+and groupschool/urls.py serves them under this app's namespace (`campuses:campus_detail`...).
+
+All start from `for_user` (kernel.scoping): a vice-principal sees their own campus only,
 and the page of their group or school shows only that campus.
 """
 
@@ -14,23 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from groupschool.generic import PortalDetailView, PortalListView
-from groupschool.scoping import user_scope
-from staff.models import LeadershipPost, StaffingQuota
-from staff.selectors import rotation_figures, staff_figures, staff_totals
+from kernel.generic import PortalListView
+from kernel.scoping import user_scope
 
-from .filters import CampusFilterSet, EducationGroupFilterSet, EnrollmentFilterSet
-from .forms import TermForm, YearForm
-from .models import Campus, EducationGroup, EnrollmentSnapshot, School
+from .filters import EducationGroupFilterSet, EnrollmentFilterSet
+from .forms import YearForm
+from .models import EducationGroup, EnrollmentSnapshot
 from .selectors import (
     ClassSizeThresholds,
-    campus_terms,
-    enrollment_figures,
-    enrollment_totals,
     policy_rows,
     policy_values_from_rows,
 )
-from .tables import CampusTable, EducationGroupTable, EnrollmentTable
+from .tables import EducationGroupTable, EnrollmentTable
 
 #: Rules shown next to the enrollment figures of group, school and campus pages.
 ENROLLMENT_RULES = (
@@ -70,36 +69,6 @@ def requested_year(request) -> int:
     return timezone.localdate().year
 
 
-class CampusFiguresMixin:
-    """Enrollment, staff and exchange figures of a set of campuses, for a detail page."""
-
-    def campus_figures(self, campuses) -> dict:
-        rules = policy_rows(ENROLLMENT_RULES + ROTATION_RULES)
-        values = policy_values_from_rows(rules)
-        enrollment = enrollment_figures(campuses=campuses, policy=values)
-        staff = staff_figures(campuses=campuses)
-        year = requested_year(self.request)
-        rotations = rotation_figures(user=self.request.user, year=year, campus_ids=[c.pk for c in campuses])
-        rows = [
-            {
-                "campus": campus,
-                "enrollment": enrollment.get(campus.pk),
-                "staff": staff.get(campus.pk),
-                "rotation": rotations.for_campus(campus.pk),
-            }
-            for campus in campuses
-        ]
-        return {
-            "figure_rows": rows,
-            "enrollment_total": enrollment_totals(enrollment.values()),
-            "staff_total": staff_totals(staff.values()),
-            "rotations": rotations,
-            "policy_rules": rules,
-            "thresholds": ClassSizeThresholds.from_policy(values),
-            "year": year,
-        }
-
-
 class EducationGroupListView(PortalListView):
     model = EducationGroup
     table_class = EducationGroupTable
@@ -117,111 +86,6 @@ class EducationGroupListView(PortalListView):
             n_schools=Count("schools", filter=in_scope, distinct=True),
             n_campuses=Count("schools__campuses", filter=in_scope, distinct=True),
         ).order_by("name")
-
-
-class EducationGroupDetailView(CampusFiguresMixin, PortalDetailView):
-    model = EducationGroup
-    related = ("core_school",)
-    template_name = "campuses/educationgroup_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        group = self.object
-        schools = list(
-            School.objects.for_user(user).filter(group=group).select_related("peer_category").distinct()
-        )
-        campuses = list(
-            Campus.objects.for_user(user)
-            .filter(school__group=group)
-            .select_related("school", "executive_vice_principal")
-        )
-        context.update(
-            schools=schools,
-            leadership=LeadershipPost.objects.filter(group=group).select_related("person"),
-            **self.campus_figures(campuses),
-        )
-        return context
-
-
-class SchoolDetailView(CampusFiguresMixin, PortalDetailView):
-    model = School
-    related = ("group", "peer_category")
-    template_name = "campuses/school_detail.html"
-
-    def get_queryset(self):
-        # School's scope goes through its campuses (a reverse relation): one row per campus in
-        # scope unless made distinct.
-        return super().get_queryset().distinct()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        campuses = list(
-            Campus.objects.for_user(self.request.user)
-            .filter(school=self.object)
-            .select_related("school", "executive_vice_principal")
-        )
-        context.update(self.campus_figures(campuses))
-        return context
-
-
-class CampusListView(PortalListView):
-    model = Campus
-    table_class = CampusTable
-    filterset_class = CampusFilterSet
-    title = _("Campuses")
-    export_name = "campuses"
-    related = ("school__group", "executive_vice_principal")
-
-    def get_table_kwargs(self):
-        if not hasattr(self, "_figures"):
-            campuses = self.object_list
-            self._figures = {
-                "enrollment": enrollment_figures(campuses=campuses),
-                "staff": staff_figures(campuses=campuses),
-            }
-        return dict(self._figures)
-
-
-class CampusDetailView(PortalDetailView):
-    model = Campus
-    related = ("school__group", "school__peer_category", "executive_vice_principal")
-    template_name = "campuses/campus_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        campus = self.object
-        terms = campus_terms(campus=campus)
-        term_form = TermForm(self.request.GET or None, terms=terms)
-        term = term_form.cleaned_data["term"] if term_form.is_valid() else None
-        rules = policy_rows(ENROLLMENT_RULES + ROTATION_RULES)
-        values = policy_values_from_rows(rules)
-        enrollment = enrollment_figures(
-            campus_ids=[campus.pk],
-            school_year=term.school_year if term else None,
-            semester=term.semester if term else None,
-            policy=values,
-        ).get(campus.pk)
-        year = requested_year(self.request)
-        rotations = rotation_figures(user=self.request.user, year=year, campus_ids=[campus.pk])
-        context.update(
-            term_form=term_form,
-            enrollment=enrollment,
-            thresholds=ClassSizeThresholds.from_policy(values),
-            staff=staff_figures(campus_ids=[campus.pk]).get(campus.pk),
-            rotation=rotations.for_campus(campus.pk),
-            rotations=rotations,
-            year=year,
-            quota=StaffingQuota.objects.filter(campus=campus).order_by("-year").first(),
-            policy_rules=rules,
-            campus_links=links(
-                (_("Staff"), "staff:member_list", f"home_campus={campus.pk}"),
-                (_("Rotations"), "staff:rotation_list", f"campus={campus.pk}"),
-                (_("Mentoring pairs"), "staff:mentorship_list", f"campus={campus.pk}"),
-                (_("Enrollment"), "campuses:enrollment_list", f"campus={campus.pk}"),
-            ),
-        )
-        return context
 
 
 class EnrollmentListView(PortalListView):
@@ -267,6 +131,6 @@ class PolicyView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["rules"] = policy_rows()
-        if user.is_staff and user.has_perm("groupschool.change_policysetting"):
-            context["admin_url"] = url_or_none("admin:groupschool_policysetting_changelist")
+        if user.is_staff and user.has_perm("kernel.change_policysetting"):
+            context["admin_url"] = url_or_none("admin:kernel_policysetting_changelist")
         return context

@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
+from kernel.roles import Role
+from kernel.scoping import user_scope
 
 MANAGER_ROLES = (Role.ADMINISTRATOR, Role.BUREAU, Role.EVALUATOR)
 SCORER_ROLES = (Role.EVALUATOR,)

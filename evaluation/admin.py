@@ -4,7 +4,7 @@ versions through publication."""
 
 from django.contrib import admin
 
-from groupschool.admin_base import ScopedAdmin, ScopedInline
+from kernel.admin_base import ScopedAdmin, ScopedInline
 
 from . import access
 from .models import (

@@ -38,6 +38,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from campuses.models import Campus
+from campuses.selectors import enrollment_figures
+from kernel.models import policy_values
+from sharing.selectors import sharing_figures_by_campus
+from staff.models import StaffingQuota
+from staff.selectors import campus_rotation_figures, staff_figures
+
 from .models import ComputationRun, Evaluatee, Indicator, Result, Scheme, TargetKind
 
 logger = logging.getLogger(__name__)
@@ -294,10 +301,6 @@ def _ratio_points(max_points: Decimal, value: Decimal | None, target: Decimal) -
 
 def _campus_data(scheme: Scheme, campus_ids: set[int]) -> dict[int, _CampusData]:
     """Every figure the computed indicators need, for all campuses at once (constant queries)."""
-    from campuses.selectors import enrollment_figures
-    from sharing.selectors import sharing_figures_by_campus
-    from staff.models import StaffingQuota
-    from staff.selectors import campus_rotation_figures, staff_figures
 
     data = {campus_id: _CampusData() for campus_id in campus_ids}
     if not campus_ids:
@@ -493,8 +496,6 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
 def computed_cells(scheme: Scheme) -> list[dict]:
     """The cells of the scheme's computed leaf indicators (constant queries), as dicts of
     evaluatee_id, indicator_id, points (text, 4 places) and derivation."""
-    from campuses.models import Campus
-    from groupschool.models import policy_values
 
     indicators = list(
         Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.COMPUTED, children__isnull=True)

@@ -1,11 +1,13 @@
 """Forms of the assessment app."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from groupschool import uploads
-from groupschool.forms import PortalForm, ScopedModelForm
+from kernel import uploads
+from kernel.forms import PortalForm, ScopedModelForm
+from kernel.roles import Role
 
 from .models import Indicator, Scheme
 
@@ -33,10 +35,6 @@ class SchemeForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        from groupschool.roles import Role
-
         self.fields["lead_evaluator"].queryset = (
             get_user_model().objects.filter(groups__name__in=[Role.EVALUATOR, Role.BUREAU]).distinct()
         )

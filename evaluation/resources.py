@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from groupschool.admin_base import CodeForeignKeyWidget, PortalResource
+from kernel.admin_base import CodeForeignKeyWidget, PortalResource
 
 from .models import Evaluatee, Indicator, Scheme, Score
 

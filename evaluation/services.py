@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groupschool.workflow import Step, Workflow
+from campuses.models import Campus, School
+from kernel import jobs
+from kernel.workflow import Step, Workflow
+from staff.models import StaffMember
 
 # The import of scores from a sheet is written in evaluation.imports; `scores_import` below is
 # its service (the import, then the results go stale).
@@ -208,8 +211,6 @@ def evaluatees_sync(*, scheme: Scheme) -> int:
     """Create the evaluatees the scheme's target kind implies that are missing (idempotent):
     every school with a peer category (all its campuses as one whole), the group's campuses,
     or the group's staff in post. Returns how many were created."""
-    from campuses.models import Campus, School
-    from staff.models import StaffMember
 
     existing = set(Evaluatee.objects.filter(scheme=scheme).values_list("code", flat=True))
     new = []
@@ -283,14 +284,13 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
 def results_compute_request(*, user, scheme: Scheme) -> ComputationRun:
     """Queue a computation of the scheme's results (after the current transaction commits).
 
-    Never fails or hangs because the job queue is down (groupschool/jobs.py): the run stays
+    Never fails or hangs because the job queue is down (kernel/jobs.py): the run stays
     QUEUED, its page says the queue is unavailable, and `requeue_jobs` sends it when the queue
     is back. `run.job` tells the caller which happened (a `JobTicket`)."""
     if user is not None and not access.can_manage(user):
         raise PermissionDenied(_("Your role cannot compute results."))
     if scheme.status == Scheme.Status.DRAFT:
         raise ValidationError(_("Open the scheme before computing results."))
-    from groupschool import jobs
 
     from .tasks import compute_results_task
 

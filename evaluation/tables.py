@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.tables import RecordRowsMixin, number_formatter
+from kernel.tables import RecordRowsMixin, number_formatter
 
 from .models import Band, Result, Scheme
 

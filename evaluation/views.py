@@ -20,15 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from groupschool.generic import (
+from kernel.exports import safe_cell
+from kernel.generic import (
     PortalCreateView,
     PortalDetailView,
     PortalListView,
     PortalUpdateView,
     RoleRequiredMixin,
 )
-from groupschool.tables import number_formatter
-from groupschool.workflow import form_error, step_view
+from kernel.tables import number_formatter
+from kernel.uploads import file_response
+from kernel.workflow import form_error, step_view
 
 from . import access, selectors, services
 from .filters import ResultFilterSet, SchemeFilterSet
@@ -726,7 +728,6 @@ def score_import_template(request, pk):
     """The sheet to fill in, with the evaluator's own points where they already scored."""
     from django.http import HttpResponse
 
-    from groupschool.exports import safe_cell
 
     _require(access.can_score(request.user))
     scheme = get_object_or_404(Scheme, pk=pk)
@@ -816,7 +817,6 @@ def scheme_evaluatees_sync(request, pk):
 @require_GET
 def evidence_download(request, pk):
     """Self-assessment evidence: the evaluatee's own leadership (in scope) and the managers."""
-    from groupschool.uploads import file_response
 
     _require(access.can_view_schemes(request.user))
     item = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
@@ -826,7 +826,6 @@ def evidence_download(request, pk):
 @require_GET
 def score_evidence_download(request, pk):
     """An evaluator's evidence file for a score: unpublished scores are the managers' only."""
-    from groupschool.uploads import file_response
 
     _require(access.can_read_unpublished(request.user))
     score = get_object_or_404(Score.objects.for_user(request.user), pk=pk)
@@ -836,7 +835,6 @@ def score_evidence_download(request, pk):
 @require_GET
 def appeal_evidence_download(request, pk):
     """An appeal's evidence: who filed it (within their scope) and the bureau deciding it."""
-    from groupschool.uploads import file_response
 
     _require(access.can_view_schemes(request.user))
     appeal = get_object_or_404(Appeal.objects.for_user(request.user), pk=pk)

@@ -26,11 +26,9 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from simple_history.admin import SimpleHistoryAdmin
 
 from campuses.models import Campus, EducationGroup
-
-from .admin_base import PortalResource, ReadOnlyAdmin, ScopedAdmin
-from .models import PolicySetting
-from .roles import CAMPUS_PERMISSION, GROUP_PERMISSION
-from .roles import role_label as _role_label
+from kernel.admin_base import ReadOnlyAdmin
+from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from kernel.roles import role_label as _role_label
 
 User = get_user_model()
 
@@ -164,25 +162,6 @@ class RoleListFilter(admin.SimpleListFilter):
         if self.value() and str(self.value()).isdigit():
             return queryset.filter(groups__pk=self.value())
         return queryset
-
-
-class PolicySettingResource(PortalResource):
-    class Meta:
-        model = PolicySetting
-        import_id_fields = ("key",)
-        fields = ("key", "value", "note")
-
-
-@admin.register(PolicySetting)
-class PolicySettingAdmin(ScopedAdmin):
-    resource_classes = [PolicySettingResource]
-    list_display = ("key", "value", "default_value", "note")
-    search_fields = ("key", "note")
-    list_filter = ("key",)
-
-    @admin.display(description=_("default"))
-    def default_value(self, obj):
-        return obj.rule.default
 
 
 # --------------------------------------------------------------------------------------------

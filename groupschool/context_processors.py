@@ -3,8 +3,8 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .generic import RoleRequiredMixin
-from .scoping import user_scope
+from kernel.generic import RoleRequiredMixin
+from kernel.scoping import user_scope
 
 #: The main menu: (label, [(label, url name), ...]). Entries whose URL does not exist are left out.
 MENU = [
@@ -92,7 +92,7 @@ def may_open(user, url: str) -> bool:
     """Would the view behind `url` let this user in (no 403)?
 
     The view's own test is asked: a view class may say so itself with a `user_may_open(user)`
-    classmethod; otherwise a view refusing roles (groupschool.generic.RoleRequiredMixin) is
+    classmethod; otherwise a view refusing roles (kernel.generic.RoleRequiredMixin) is
     asked about its `allowed_roles`. Views without a role test are open to every signed-in user.
     tests/test_menu.py follows every menu link of every demo role and expects a 200."""
     try:

@@ -26,14 +26,13 @@ from django.utils.http import urlencode
 from campuses.models import Campus
 from evaluation import access as evaluation_access
 from evaluation.selectors import RankingSummary, school_ranking_summary
+from kernel import permissions
+from kernel.roles import Role
+from kernel.scoping import UserScope
 from planning.selectors import PlanProgress, SubTasksDue, plan_progress, rectification_counts, subtasks_due
 from sharing import permissions as funds_permissions
 from sharing.selectors import FundsSummary, campus_funds
 from staff.selectors import RotationCounts, RotationFigures, rotation_report
-
-from . import permissions
-from .roles import Role
-from .scoping import UserScope
 
 #: Rows a panel draws in full; beyond, it summarises (counts, the first and last few, a link).
 FULL_ROWS = 12

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from .roles import Role
-from .services import campus_grant_access, group_grant_access, user_set_roles
+from kernel.roles import Role
+from kernel.services import campus_grant_access, group_grant_access, user_set_roles
 
 DEMO_PASSWORD = "demo-2026"
 

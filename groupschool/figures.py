@@ -5,7 +5,7 @@ are aggregates over the whole city's records, and they change rarely (an enrollm
 staff record, a rotation). They are computed once per version of that data and kept in Django's
 cache (per process with the default LocMemCache, shared if CACHES names Redis):
 
-- `DataVersion` row "figures" (groupschool.models): every save or delete of a record the figures
+- `DataVersion` row "figures" (kernel.models): every save or delete of a record the figures
   read bumps it in the same transaction (signal handlers below; bulk writes that send no signal
   call `figures_changed()` themselves). A request reads the version first (one small query),
   then looks for the entry of that version; any web process sees a committed change at once.
@@ -42,10 +42,9 @@ from campuses.selectors import (
     policy_settings,
     policy_values_from_settings,
 )
+from kernel.models import DataVersion
+from kernel.scoping import UserScope, user_scope
 from staff.selectors import RotationCounts, StaffFigures, rotation_counts, staff_figures, staff_totals
-
-from .models import DataVersion
-from .scoping import UserScope, user_scope
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ TRACKED_MODELS = (
     "staff.Distinction",
     "staff.Mentorship",
     "staff.Rotation",
-    "groupschool.PolicySetting",
+    "kernel.PolicySetting",
 )
 
 

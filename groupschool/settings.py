@@ -58,12 +58,15 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_celery_beat",
-    "groupschool",
+    # The kernel first, then the domain apps in their order of imports (tests/test_layers.py),
+    # then the top: settings, URLs, dashboard, demo data.
+    "kernel",
     "campuses",
     "staff",
     "evaluation",
     "planning",
     "sharing",
+    "groupschool",
 ]
 
 MIDDLEWARE = [
@@ -73,17 +76,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # groupschool/middleware.py: a body above REQUEST_MAX_BYTES is refused before it is read;
+    # kernel/middleware.py: a body above REQUEST_MAX_BYTES is refused before it is read;
     # a database that cannot be reached gets the 503 page (see also handler500 in urls.py).
-    "groupschool.middleware.RequestSizeLimitMiddleware",
-    "groupschool.middleware.DatabaseUnavailableMiddleware",
+    "kernel.middleware.RequestSizeLimitMiddleware",
+    "kernel.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # groupschool/middleware.py: a NUL character in a parameter is a 400 (PostgreSQL refuses it).
-    "groupschool.middleware.NullCharacterMiddleware",
+    # kernel/middleware.py: a NUL character in a parameter is a 400 (PostgreSQL refuses it).
+    "kernel.middleware.NullCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -115,7 +118,7 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
         # A persistent connection is checked before a request uses it: after a PostgreSQL
-        # restart the web process reconnects by itself (groupschool/middleware.py).
+        # restart the web process reconnects by itself (kernel/middleware.py).
         conn_health_checks=True,
     )
 }
@@ -192,7 +195,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Faults (issue 6, groupschool/jobs.py): a broker that is down or hung never holds a request for
+# Faults (issue 6, kernel/jobs.py): a broker that is down or hung never holds a request for
 # long. Connecting gives up after 2 s, a publish is retried once; `jobs.enqueue` then reports
 # "unavailable" and the job's row waits for `requeue_jobs`.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(env("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
@@ -250,7 +253,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
 
-# Uploads (groupschool/uploads.py): every file field of the portal's forms and the admin's
+# Uploads (kernel/uploads.py): every file field of the portal's forms and the admin's
 # imports is limited in size and type, its content checked, zip-based documents opened only to
 # read their table of contents before anything parses them.
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))  # evidence, attachments
@@ -297,9 +300,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.tasks.rotations_advance_task",
         "schedule": crontab(hour=1, minute=0),
     },
-    # Jobs whose broker message was never sent or whose worker died (groupschool/jobs.py).
+    # Jobs whose broker message was never sent or whose worker died (kernel/jobs.py).
     "jobs-requeue": {
-        "task": "groupschool.tasks.requeue_jobs_task",
+        "task": "kernel.tasks.requeue_jobs_task",
         "schedule": JOBS_REQUEUE_EVERY,
         "options": {"expires": JOBS_REQUEUE_EVERY},
     },
@@ -307,7 +310,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Login throttling (django-axes): repeated failures lock that username from that address for a
 # while (axes' own default never unlocks). The same user from another address still gets in.
-# Optimistic concurrency (groupschool.concurrency): a revision field, no database triggers.
+# Optimistic concurrency (kernel.concurrency): a revision field, no database triggers.
 CONCURRENCY_AUTO_CREATE_TRIGGERS = False
 
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
@@ -317,7 +320,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "groupschool.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kernel.net.client_ip"
 #: How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 

@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import health, views
+from campuses import urls as campuses_urls
+
+from . import campus_views, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,7 +19,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("campuses/", include("campuses.urls")),
+    # The campuses namespace: the app's own pages, and those that show staff figures beside them.
+    path("campuses/", include((campuses_urls.urlpatterns + campus_views.urlpatterns, "campuses"))),
     path("staff/", include("staff.urls")),
     path("sharing/", include("sharing.urls")),
     path("planning/", include("planning.urls")),
@@ -26,5 +29,5 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached, met outside a view (loading the session), gets the 503
-# page instead of the 500 (groupschool/middleware.py).
-handler500 = "groupschool.middleware.server_error"
+# page instead of the 500 (kernel/middleware.py).
+handler500 = "kernel.middleware.server_error"

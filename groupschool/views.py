@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from campuses.models import Campus
 from campuses.selectors import ClassSizeThresholds, policy_rows_from_settings, policy_values_from_settings
 from campuses.views import ENROLLMENT_RULES, ROTATION_RULES, links, requested_year
+from kernel.scoping import user_scope
 from staff.selectors import rotation_report
 
 from .dashboard import answers, exchange_order, exchange_panel
 from .figures import scope_figures
-from .scoping import user_scope
 
 
 def _quick_links() -> list[dict]:

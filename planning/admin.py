@@ -1,9 +1,9 @@
-"""Admin of the planning app: the same scoped door as the pages (groupschool.admin_base), with
+"""Admin of the planning app: the same scoped door as the pages (kernel.admin_base), with
 history. The celery beat schedule (django-celery-beat's periodic tasks) has its own admin."""
 
 from django.contrib import admin
 
-from groupschool.admin_base import ScopedAdmin, ScopedInline
+from kernel.admin_base import ScopedAdmin, ScopedInline
 
 from .models import (
     ApplicationDocument,

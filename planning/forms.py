@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from campuses.models import Campus, EducationGroup, School
-from groupschool.forms import PortalForm, ScopedModelForm
-from groupschool.roles import Role
-from groupschool.scoping import CHANGE
+from kernel.forms import PortalForm, ScopedModelForm
+from kernel.roles import Role
+from kernel.scoping import CHANGE
 from staff.models import Unit
 
 from .models import (

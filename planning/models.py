@@ -2,7 +2,7 @@
 progress reports, the documents register, meetings with their decisions, and reminders.
 
 Each group has its own plan: phases and measures carry their group. Every model declares its
-`scope_rule` (groupschool.scoping): the group's plan, its group-wide documents and meetings are
+`scope_rule` (kernel.scoping): the group's plan, its group-wide documents and meetings are
 read by everyone of the group (its campuses' vice-principals too) and changed by its leadership;
 what belongs to one campus (a sub-task assigned to a campus, a report on it, a document or a
 meeting of one campus) is read and changed by that campus only. Nothing crosses groups.
@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campuses.models import EducationGroup
-from groupschool.concurrency import Versioned
-from groupschool.scoping import Rule, ScopedQuerySet
+from kernel.concurrency import Versioned
+from kernel.scoping import Rule, ScopedQuerySet
 
 
 class Status(models.TextChoices):

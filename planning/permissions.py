@@ -1,4 +1,4 @@
-"""Who may do what with the work plan, once a record is within scope (see groupschool.permissions).
+"""Who may do what with the work plan, once a record is within scope (see kernel.permissions).
 
 Which records a user reaches is the door's (`Model.objects.for_user(user, action)`, the models'
 `scope_rule`): everyone of a group reads its plan; a vice-principal reads their own campus's
@@ -11,8 +11,8 @@ any measure of their group's plan.
 
 from __future__ import annotations
 
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
+from kernel.roles import Role
+from kernel.scoping import user_scope
 
 #: Roles that read the plan.
 PLAN_READER_ROLES = tuple(Role.values)

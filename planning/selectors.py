@@ -14,7 +14,7 @@ from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from groupschool.scoping import user_scope
+from kernel.scoping import user_scope
 
 from .models import (
     CLOSED_STATUSES,

@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
-from groupschool.scoping import CHANGE, VIEW, in_scope, user_scope
-from groupschool.workflow import Step, Workflow
+from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
+from kernel.scoping import CHANGE, VIEW, in_scope, user_scope
+from kernel.workflow import Step, Workflow
 
 from .models import (
     CLOSED_STATUSES,
@@ -1057,7 +1057,7 @@ def expansion_application_approve(
 ) -> ExpansionApplication:
     """Under review → approved: creates the group with its memberships, or the membership, in the
     same transaction (all or nothing). From then on the group is in the portal's group list and
-    can be granted to its leadership (groupschool.services.group_grant_access)."""
+    can be granted to its leadership (kernel.services.group_grant_access)."""
     from campuses import services as campus_services
 
     application = APPLICATION_WORKFLOW.take(user, application, "approve")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from campuses.models import Campus
-from groupschool.generic import (
+from kernel.generic import (
     PortalCreateView,
     PortalDetailView,
     PortalListView,
@@ -30,10 +30,10 @@ from groupschool.generic import (
     ScopedFormMixin,
     scope_filterset,
 )
-from groupschool.history import history_rows
-from groupschool.scoping import CHANGE, in_scope, user_scope
-from groupschool.uploads import file_response
-from groupschool.workflow import form_error, step_view
+from kernel.history import history_rows
+from kernel.scoping import CHANGE, in_scope, user_scope
+from kernel.uploads import file_response
+from kernel.workflow import form_error, step_view
 
 from . import selectors, services
 from .filters import (
@@ -576,7 +576,7 @@ class DocumentCreateView(PortalCreateView):
 
 def _document_step(request, pk, action, done_message):
     """One step of a document's workflow (planning.services.DOCUMENT_WORKFLOW), by
-    groupschool.workflow.step_view; a form's errors come back as messages on the page."""
+    kernel.workflow.step_view; a form's errors come back as messages on the page."""
     if not can_edit_plan(request.user):
         raise PermissionDenied(_("Your role cannot change the plan."))
     # Out of sight: 404; in sight but not theirs to change: 403 (get_for_change); then the step.

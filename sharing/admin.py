@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from groupschool.admin_base import ScopedAdmin, related_only
+from kernel.admin_base import ScopedAdmin, related_only
 
 from .models import (
     Allocation,

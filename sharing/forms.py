@@ -1,6 +1,6 @@
 """Forms of shared funds, assets and resources; choices come from the user's scope
-(groupschool.forms.ScopedModelForm), writes go through sharing.services. Files are checked by
-the portal's upload policies (groupschool.uploads: a receipt is an attachment, 20 MB; a teaching
+(kernel.forms.ScopedModelForm), writes go through sharing.services. Files are checked by
+the portal's upload policies (kernel.uploads: a receipt is an attachment, 20 MB; a teaching
 resource up to 200 MB)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campuses.models import Campus, School
-from groupschool.forms import PortalForm, ScopedModelForm
+from kernel.forms import PortalForm, ScopedModelForm
 
 from .models import Allocation, Asset, Budget, Spending, TeachingResource
 

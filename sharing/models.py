@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groupschool.concurrency import Versioned
-from groupschool.scoping import Rule, ScopedQuerySet
+from kernel.concurrency import Versioned
+from kernel.scoping import Rule, ScopedQuerySet
 from staff.models import Subject
 
 MONEY_DIGITS = 14

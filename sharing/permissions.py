@@ -8,8 +8,8 @@ Bureau offices read everything and write nothing here.
 
 from __future__ import annotations
 
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
+from kernel.roles import Role
+from kernel.scoping import user_scope
 
 PLANNER_ROLES = (Role.ADMINISTRATOR, Role.GROUP_LEADERSHIP)
 RECORDER_ROLES = (Role.ADMINISTRATOR, Role.GROUP_LEADERSHIP, Role.CAMPUS_VP)

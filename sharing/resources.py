@@ -1,6 +1,6 @@
 """Import/export of budgets, spending and the asset register (django-import-export).
 
-Built on groupschool.admin_base.PortalResource: natural keys (school, campus and line codes,
+Built on kernel.admin_base.PortalResource: natural keys (school, campus and line codes,
 asset codes), full validation of every row, all rows valid or none written. The rules of the
 services apply to imports too: a spending row past the campus's allocation is refused (rows of
 one sheet count together: each is checked after the rows above it were written in the same
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from campuses.models import Campus, School
-from groupschool.admin_base import PortalResource, natural_key_field
+from kernel.admin_base import PortalResource, natural_key_field
 
 from .models import Asset, Budget, BudgetLine, ResourceUse, Spending
 from .money import format_yuan, money_total

@@ -13,7 +13,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from campuses.models import Campus, EnrollmentSnapshot
-from groupschool.scoping import user_scope
+from kernel.scoping import user_scope
 from staff.models import CrossCampusActivity, PostType, StaffMember
 
 from .models import (

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campuses.models import Campus, School
-from groupschool.scoping import user_scope
-from groupschool.workflow import Step, Workflow
+from kernel.scoping import user_scope
+from kernel.workflow import Step, Workflow
 
 from . import permissions
 from .models import (

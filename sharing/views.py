@@ -1,4 +1,4 @@
-"""Views of shared funds, assets and resources: thin, scoped through groupschool.generic.
+"""Views of shared funds, assets and resources: thin, scoped through kernel.generic.
 
 Lists start from `Model.objects.for_user(user)`: a vice-principal's lists, exports and record
 pages hold their own campus only (another campus's record is a 404), except the teaching
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from campuses.models import Campus
-from groupschool.generic import (
+from kernel.generic import (
     PortalCreateView,
     PortalDetailView,
     PortalListView,
@@ -30,8 +30,8 @@ from groupschool.generic import (
     RoleRequiredMixin,
     ScopedFormMixin,
 )
-from groupschool.history import history_rows
-from groupschool.workflow import step_view
+from kernel.history import history_rows
+from kernel.workflow import step_view
 
 from . import permissions, selectors, services
 from .filters import (

@@ -1,6 +1,6 @@
 """Admin of people, how they are organised, and how they move between campuses.
 
-Every page starts from the user's scope (groupschool.admin_base.ScopedAdmin): the rows of each
+Every page starts from the user's scope (kernel.admin_base.ScopedAdmin): the rows of each
 model are those its `scope_rule` (staff.models) lets the user reach.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.admin_base import ScopedAdmin, ScopedInline, related_only
+from kernel.admin_base import ScopedAdmin, ScopedInline, related_only
 
 from .models import (
     CrossCampusActivity,

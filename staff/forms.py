@@ -1,4 +1,4 @@
-"""Forms of the staff app (groupschool.forms.ScopedModelForm limits choices to the user's scope)."""
+"""Forms of the staff app (kernel.forms.ScopedModelForm limits choices to the user's scope)."""
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campuses.models import Campus, EducationGroup, School
-from groupschool.forms import PortalForm, ScopedModelForm
-from groupschool.models import policy_values
-from groupschool.scoping import user_scope
+from kernel.forms import PortalForm, ScopedModelForm
+from kernel.models import policy_values
+from kernel.scoping import user_scope
 
 from .models import CrossCampusActivity, Mentorship, ResponsibilityArea, RotationCategory, StaffMember
 from .selectors import whole_months

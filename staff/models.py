@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groupschool.concurrency import Versioned
-from groupschool.scoping import Rule, ScopedQuerySet
+from kernel.concurrency import Versioned
+from kernel.scoping import Rule, ScopedQuerySet
 
 
 class Unit(Versioned):

@@ -7,7 +7,7 @@ by name; a row that repeats another row's key is refused (it would overwrite it 
 from __future__ import annotations
 
 from campuses.models import Campus, EducationGroup, School
-from groupschool.admin_base import PortalResource, natural_key_field
+from kernel.admin_base import PortalResource, natural_key_field
 
 from .models import (
     CrossCampusActivity,

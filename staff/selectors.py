@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from campuses.models import Campus, EducationGroup
 from campuses.selectors import share
-from groupschool.models import POLICY_RULES, policy_values
+from kernel.models import POLICY_RULES, policy_values
 
 from .models import (
     CrossCampusActivity,

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groupschool import permissions
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
-from groupschool.workflow import Step, Workflow
+from kernel import permissions
+from kernel.roles import Role
+from kernel.scoping import user_scope
+from kernel.workflow import Step, Workflow
 
 from .models import CrossCampusActivity, Mentorship, ResponsibilityAssignment, Rotation, StaffMember
 
@@ -78,7 +78,7 @@ def rotation_propose(
 # --- the rotation workflow -------------------------------------------------------------------
 #
 # proposed → approved → active → completed; proposed → rejected; proposed/approved → withdrawn.
-# Each step is declared once below (groupschool.workflow): the statuses it leaves, the status it
+# Each step is declared once below (kernel.workflow): the statuses it leaves, the status it
 # reaches, who takes it and, for starting, on which side of the start date. The rotation page
 # shows exactly the steps `rotation_steps` allows, and each service takes the same entry, so a
 # button is never offered that the service would refuse for its role, status or date, and no

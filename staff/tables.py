@@ -5,7 +5,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from groupschool.tables import RecordRowsMixin
+from kernel.tables import RecordRowsMixin
 
 from .models import (
     CrossCampusActivity,
@@ -54,7 +54,7 @@ def _yes_no(value) -> str:
 
 class StaffTable(RecordRowsMixin, tables.Table):
     """The staff list. Its rows are written by staff/_staff_table.html from the page's records
-    (see groupschool.tables.RecordRowsMixin); the columns below give the headers, ordering and
+    (see kernel.tables.RecordRowsMixin); the columns below give the headers, ordering and
     the export's values."""
 
     name = tables.Column(linkify=("staff:member_detail", {"pk": tables.A("pk")}))

@@ -1,4 +1,4 @@
-"""Views of the staff app: thin, scoped through groupschool.generic."""
+"""Views of the staff app: thin, scoped through kernel.generic."""
 
 import calendar
 import datetime
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from campuses.models import Campus
-from groupschool import permissions
-from groupschool.generic import (
+from kernel import permissions
+from kernel.generic import (
     PortalCreateView,
     PortalDetailView,
     PortalListView,
@@ -25,11 +25,11 @@ from groupschool.generic import (
     RoleRequiredMixin,
     ScopedFormMixin,
 )
-from groupschool.history import history_rows
-from groupschool.models import POLICY_RULES, policy_values
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
-from groupschool.workflow import step_view
+from kernel.history import history_rows
+from kernel.models import POLICY_RULES, policy_values
+from kernel.roles import Role
+from kernel.scoping import user_scope
+from kernel.workflow import step_view
 
 from . import services
 from .filters import (
@@ -272,7 +272,7 @@ class RotationDetailView(PortalDetailView):
 
 
 def _rotation_step(request, pk, action, done_message):
-    """One workflow step on a rotation in the user's scope (else 404), by groupschool.workflow."""
+    """One workflow step on a rotation in the user's scope (else 404), by kernel.workflow."""
     return step_view(request, Rotation.objects.for_user(request.user), pk, action, done_message)
 
 

@@ -1,4 +1,4 @@
-"""Two people editing one record never lose a change silently (groupschool.concurrency).
+"""Two people editing one record never lose a change silently (kernel.concurrency).
 
 A form carries the revision it was drawn from; a save made from an older one is refused with a
 409 page that names who changed what and when, keeps what the person typed, and applies it when
@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from groupschool.concurrency import VERSION_FIELD, Versioned, revision_data
+from kernel.concurrency import VERSION_FIELD, Versioned, revision_data
 from staff.models import PostType, ProfessionalTitle, StaffMember, Subject
 from tests.admin.forms import change_form_data
 from tests.factories import StaffMemberFactory

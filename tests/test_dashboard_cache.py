@@ -16,7 +16,7 @@ from django.utils import translation
 from campuses.models import Campus, EducationGroup, EnrollmentSnapshot, School
 from groupschool import figures as figures_module
 from groupschool.figures import CACHE_SECONDS, figures_changed, figures_version
-from groupschool.models import POLICY_RULES, DataVersion, PolicySetting
+from kernel.models import POLICY_RULES, DataVersion, PolicySetting
 from staff.models import Distinction, Mentorship, Rotation, StaffMember
 from tests.factories import (
     CampusFactory,

@@ -13,7 +13,7 @@ from import_export.formats import base_formats
 
 from campuses.models import EnrollmentSnapshot
 from campuses.resources import CampusResource, EnrollmentSnapshotResource
-from groupschool.admin_base import SafeCSV, SafeXLSX
+from kernel.admin_base import SafeCSV, SafeXLSX
 from staff.models import CrossCampusActivity, Rotation, StaffMember
 from staff.resources import CrossCampusActivityResource, RotationResource, StaffMemberResource
 from tests.factories import StaffMemberFactory

@@ -6,8 +6,8 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 
-from groupschool.generic import scoped_queryset
-from groupschool.scoping import Rule, rule_for
+from kernel.generic import scoped_queryset
+from kernel.scoping import Rule, rule_for
 
 PORTAL_APPS = ("campuses", "staff", "planning", "sharing", "evaluation", "groupschool")
 KEYS = {"Campus", "School", "EducationGroup"}

@@ -43,6 +43,6 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_role_groups_exist_after_migrating(db):
     from django.contrib.auth.models import Group
 
-    from groupschool.roles import Role
+    from kernel.roles import Role
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)

@@ -1,4 +1,4 @@
-"""groupschool.widgets: selects rendered in Python write what Django's templates write, and
+"""kernel.widgets: selects rendered in Python write what Django's templates write, and
 style_widgets gives every plain select of a form or filter form that rendering."""
 
 import pytest
@@ -6,7 +6,7 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from campuses.models import Campus
-from groupschool.widgets import FastNullBooleanSelect, FastSelect, style_widgets
+from kernel.widgets import FastNullBooleanSelect, FastSelect, style_widgets
 from tests.factories import CampusFactory
 
 GROUPED = [

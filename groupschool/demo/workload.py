@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from groupschool.figures import figures_changed
+from kernel.roles import Role
+from kernel.services import user_set_roles
 
 from .common import BATCH_SIZE, CHANGE_REASON, DISTRICTS, Y, bulk_create_with_history
 
@@ -151,8 +153,6 @@ class _Workload:
         )
 
     def evaluators(self) -> list:
-        from groupschool.roles import Role
-        from groupschool.services import user_set_roles
 
         User = get_user_model()
         users = []

@@ -15,8 +15,8 @@ from guardian.shortcuts import assign_perm
 
 from campuses.models import EnrollmentSnapshot
 from evaluation.models import CellReview, PublishedSnapshot
-from groupschool.models import POLICY_RULES, PolicySetting
-from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
+from kernel.models import POLICY_RULES, PolicySetting
+from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
 from planning.models import (
     Document,
     ExpansionApplication,
@@ -123,7 +123,7 @@ def _progress_report():
 def _periodic_task():
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     return PeriodicTask.objects.create(
-        name=f"任务{_n()}", task="groupschool.tasks.requeue_jobs_task", interval=every_minute
+        name=f"任务{_n()}", task="kernel.tasks.requeue_jobs_task", interval=every_minute
     )
 
 

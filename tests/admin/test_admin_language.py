@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from groupschool.admin import permission_label, permission_name
-from groupschool.roles import Role
+from kernel.roles import Role
 from staff.models import StaffMember
 from staff.resources import StaffMemberResource
 

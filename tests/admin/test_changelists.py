@@ -40,7 +40,7 @@ def test_admin_changelist_has_constant_queries(plan, client_as, django_assert_ma
 
 #: Bookkeeping of the portal itself, not data anyone edits: the version of the dashboard's
 #: cached figures (groupschool/figures.py).
-NOT_IN_ADMIN = {"groupschool.DataVersion"}
+NOT_IN_ADMIN = {"kernel.DataVersion"}
 
 
 def test_every_portal_model_is_registered():
@@ -54,7 +54,7 @@ def test_every_portal_model_is_registered():
 
 
 def test_every_portal_admin_imports_and_exports():
-    from groupschool.admin_base import ScopedAdmin
+    from kernel.admin_base import ScopedAdmin
 
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label in ("groupschool", "campuses", "staff") and isinstance(

@@ -7,9 +7,9 @@ from django.urls import reverse
 from guardian.models import UserObjectPermission
 
 from campuses.models import Campus
-from groupschool.concurrency import revision_data
-from groupschool.models import PolicySetting
-from groupschool.roles import CAMPUS_PERMISSION, Role
+from kernel.concurrency import revision_data
+from kernel.models import PolicySetting
+from kernel.roles import CAMPUS_PERMISSION, Role
 from staff.models import StaffMember
 from tests import factories
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from campuses.models import Campus
-from groupschool.admin_base import ScopedAdmin
-from groupschool.models import PolicySetting
-from groupschool.scoping import rule_for
+from kernel.admin_base import ScopedAdmin
+from kernel.models import PolicySetting
+from kernel.scoping import rule_for
 from staff.models import ResponsibilityAssignment, StaffMember, StudioMembership
 from tests import factories
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from groupschool.models import PolicySetting
+from kernel.models import PolicySetting
 from staff.models import Rotation
 from tests.factories import (
     CampusFactory,

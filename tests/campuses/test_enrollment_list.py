@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from groupschool.models import PolicySetting
+from kernel.models import PolicySetting
 from tests.factories import CampusFactory, EnrollmentSnapshotFactory
 
 LIST = reverse("campuses:enrollment_list")

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from campuses.selectors import Term, enrollment_figures, enrollment_totals
-from groupschool.models import PolicySetting
+from kernel.models import PolicySetting
 from tests.factories import CampusFactory, EnrollmentSnapshotFactory, SchoolFactory
 
 

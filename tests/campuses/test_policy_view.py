@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from groupschool.models import POLICY_RULES, PolicySetting
+from kernel.models import POLICY_RULES, PolicySetting
 
 URL = reverse("campuses:policy")
 
@@ -39,7 +39,7 @@ def test_value_set_by_the_bureau_is_in_force(plan, client_as):
 
 def test_administrator_gets_the_admin_link(plan, client_as):
     response = client_as("admin").get(URL)
-    assert response.context["admin_url"] == reverse("admin:groupschool_policysetting_changelist")
+    assert response.context["admin_url"] == reverse("admin:kernel_policysetting_changelist")
 
 
 def test_policy_page_uses_one_query_for_the_rules(plan, client_as, django_assert_max_num_queries):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from campuses.models import Campus
-from groupschool.models import PolicySetting, policy_values
+from kernel.models import PolicySetting, policy_values
 from staff.models import Distinction, Mentorship, PostType, Rotation
 from staff.selectors import RotationCounts, rotation_counts, rotation_figures, staff_figures
 from tests.factories import (

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from campuses.models import Campus
-from groupschool.roles import Role
-from groupschool.scoping import user_scope
+from kernel.roles import Role
+from kernel.scoping import user_scope
 
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 

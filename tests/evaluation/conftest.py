@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from evaluation.models import Evaluatee, Scheme
-from groupschool.roles import Role
-from groupschool.services import user_set_roles
+from kernel.roles import Role
+from kernel.services import user_set_roles
 from tests.evaluation.factories import IndicatorFactory, SchemeFactory
 
 

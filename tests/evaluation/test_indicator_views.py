@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import Indicator, Scheme, Score
-from groupschool.concurrency import revision_data
+from kernel.concurrency import revision_data
 
 
 def form(**overrides):

@@ -13,7 +13,7 @@ from campuses.models import PeerCategory, School
 from evaluation.models import CellReview, Evaluatee, Indicator, Result, Scheme, Score
 from evaluation.services import results_compute_now
 from groupschool.demo_data import assessment_workload_generate, assessment_workload_scheme_name
-from groupschool.roles import Role
+from kernel.roles import Role
 
 SIZE = {"schools": 60, "peer_categories": 3, "indicators": 30, "evaluators": 5}
 

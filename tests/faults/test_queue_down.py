@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from evaluation.models import ComputationRun, Result
 from evaluation.tasks import compute_results_task
-from groupschool import jobs
+from kernel import jobs
 
 
 def _waiting_messages() -> set[str]:

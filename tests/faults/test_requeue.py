@@ -1,4 +1,4 @@
-"""`requeue_jobs` and one-job-at-a-time (groupschool/jobs.py): what is sent again, what is not."""
+"""`requeue_jobs` and one-job-at-a-time (kernel/jobs.py): what is sent again, what is not."""
 
 import datetime
 import io
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from evaluation.models import ComputationRun, Result
 from evaluation.tasks import compute_results_task
-from groupschool import jobs
+from kernel import jobs
 from tests.faults.conftest import wait_for
 
 POSTGRESQL = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
@@ -124,7 +124,7 @@ def test_lock_keys_differ_by_task_and_arguments():
 
 
 def test_beat_sends_the_requeue_sweep_every_minute(settings):
-    from groupschool.tasks import requeue_jobs_task
+    from kernel.tasks import requeue_jobs_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["jobs-requeue"]
     assert entry["task"] == requeue_jobs_task.name

@@ -18,7 +18,7 @@ from evaluation.models import ComputationRun, Evaluatee, Indicator, Result, Sche
 from evaluation.selectors import run_cells
 from evaluation.services import results_compute_now, results_compute_request
 from evaluation.tasks import compute_results_task
-from groupschool import jobs
+from kernel import jobs
 from tests.faults.conftest import wait_for
 
 pytestmark = [

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campuses.models import EducationGroup, School
-from groupschool.scoping import user_scope
-from groupschool.services import group_grant_access
+from kernel.scoping import user_scope
+from kernel.services import group_grant_access
 from planning import services
 from planning.models import ApplicationStep, ExpansionApplication
 from tests.factories import CampusFactory, SchoolFactory

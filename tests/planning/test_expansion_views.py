@@ -63,7 +63,7 @@ def test_roles_without_expansion_business_are_refused(outsider, client_as, appli
 
 
 def test_another_groups_leadership_gets_404_by_url_and_export(client_as, application, django_user_model):
-    from groupschool.services import group_grant_access
+    from kernel.services import group_grant_access
 
     other_group = EducationGroup.objects.create(code="other", name="另一个集团")
     leader = django_user_model.objects.create_user("other-principal")

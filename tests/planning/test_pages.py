@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from groupschool.concurrency import revision_data
+from kernel.concurrency import revision_data
 from planning import services
 from planning.models import Document, Measure, Phase, SubTask
 

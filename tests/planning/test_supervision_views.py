@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campuses.models import EducationGroup
-from groupschool.concurrency import revision_data
+from kernel.concurrency import revision_data
 from planning.models import Rectification, SupervisionVisit
 
 from .factories import RectificationFactory, SupervisionVisitFactory

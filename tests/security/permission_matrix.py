@@ -78,8 +78,8 @@ EXPECTED = {'admin:auth_group_change': 'login 200 login login login login login 
                                                             'login',
  'admin:groupschool_historicaluserobjectpermission_changelist': 'login 200 login login login login login '
                                                                 'login login',
- 'admin:groupschool_policysetting_change': 'login 200 login login login login login login login',
- 'admin:groupschool_policysetting_changelist': 'login 200 login login login login login login login',
+ 'admin:kernel_policysetting_change': 'login 200 login login login login login login login',
+ 'admin:kernel_policysetting_changelist': 'login 200 login login login login login login login',
  'admin:planning_document_change': 'login 200 login login login login login login login',
  'admin:planning_document_changelist': 'login 200 login login login login login login login',
  'admin:planning_expansionapplication_change': 'login 200 login login login login login login login',

@@ -1,4 +1,4 @@
-"""Admin imports that go wrong answer with a sentence (groupschool/admin_imports.py), and the
+"""Admin imports that go wrong answer with a sentence (kernel/admin_imports.py), and the
 admin exports work with their default form."""
 
 import re

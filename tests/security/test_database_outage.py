@@ -1,5 +1,5 @@
 """PostgreSQL restarted under load: requests fail fast with a clear 503 page and the web process
-recovers by itself (groupschool/middleware.py, CONN_HEALTH_CHECKS, connect_timeout)."""
+recovers by itself (kernel/middleware.py, CONN_HEALTH_CHECKS, connect_timeout)."""
 
 import time
 from contextlib import contextmanager

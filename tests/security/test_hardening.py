@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from groupschool.net import client_ip
+from kernel.net import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def test_deactivation_deletes_the_sessions_so_reactivating_does_not_revive_old_c
 
 
 def test_a_bulk_deactivation_can_end_the_sessions_with_the_service(plan, bureau):
-    from groupschool.sessions import user_sessions_end
+    from kernel.sessions import user_sessions_end
 
     cookie = _signed_in_cookie()
     assert _replay(cookie).status_code == 200

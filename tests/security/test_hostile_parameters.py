@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from groupschool.generic import MAX_PAGE_SIZE, page_size
+from kernel.generic import MAX_PAGE_SIZE, page_size
 from planning.models import Notification
 
 

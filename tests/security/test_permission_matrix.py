@@ -28,9 +28,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from groupschool.roles import Role
-from groupschool.scoping import forget_scope, restrict, rule_for
-from groupschool.services import campus_grant_access, group_grant_access, user_set_roles
+from kernel.roles import Role
+from kernel.scoping import forget_scope, restrict, rule_for
+from kernel.services import campus_grant_access, group_grant_access, user_set_roles
 from tests import factories
 from tests.security import crawl
 from tests.security.permission_matrix import EXPECTED, PERSONAS

@@ -1,5 +1,5 @@
 """Uploads: size and type limited, content checked, zip bombs refused before openpyxl parses them,
-files never served from MEDIA_URL (groupschool/uploads.py, groupschool/forms.py)."""
+files never served from MEDIA_URL (kernel/uploads.py, kernel/forms.py)."""
 
 import functools
 import io
@@ -16,8 +16,8 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
-from groupschool import uploads
-from groupschool.forms import PortalForm, UploadChecksMixin
+from kernel import uploads
+from kernel.forms import PortalForm, UploadChecksMixin
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

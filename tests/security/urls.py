@@ -35,4 +35,4 @@ urlpatterns = [
     path("", include("groupschool.urls")),
 ]
 
-handler500 = "groupschool.middleware.server_error"
+handler500 = "kernel.middleware.server_error"

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campuses.models import EducationGroup
-from groupschool.concurrency import revision_data
+from kernel.concurrency import revision_data
 from staff import services
 from staff.models import LeadershipPost, ResponsibilityArea, ResponsibilityAssignment
 from tests.factories import CampusFactory, EducationGroupFactory, SchoolFactory, StaffMemberFactory

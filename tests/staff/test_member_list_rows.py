@@ -134,7 +134,7 @@ def test_list_with_filters_and_pages_keeps_its_queries(
 
 def test_per_page_in_the_url_is_capped(staff, client_as, monkeypatch):
     """`?per_page=` cannot make a list page show every row at once (37 staff here)."""
-    monkeypatch.setattr("groupschool.generic.MAX_PAGE_SIZE", 10)
+    monkeypatch.setattr("kernel.generic.MAX_PAGE_SIZE", 10)
     client = client_as("bureau")
     body = client.get(LIST + "?per_page=100000").content.decode()
     assert len(table_cells(body)[1]) == 10

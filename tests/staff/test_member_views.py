@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from groupschool.concurrency import revision_data
+from kernel.concurrency import revision_data
 from staff.models import Distinction, PostType, ProfessionalTitle, StaffMember, Subject
 from tests.factories import (
     CampusFactory,

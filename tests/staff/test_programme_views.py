@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from groupschool.concurrency import revision_data
-from groupschool.models import NO_SOURCE, PolicySetting
+from kernel.concurrency import revision_data
+from kernel.models import NO_SOURCE, PolicySetting
 from staff import services
 from staff.models import CrossCampusActivity, Distinction, Mentorship, ResearchProject, StudioMembership
 from tests.factories import (

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from groupschool.models import POLICY_RULES
+from kernel.models import POLICY_RULES
 from staff.models import Distinction, Rotation
 from staff.selectors import RotationFigures, policy_figure, rotation_eligibility
 from tests.factories import DistinctionFactory, RotationFactory, StaffMemberFactory

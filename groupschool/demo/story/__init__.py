@@ -39,7 +39,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from groupschool.demo_accounts import DEMO_PASSWORD
 from groupschool.figures import figures_changed
+from kernel.roles import Role
+from kernel.services import user_set_roles
 
 PLAN_GROUP = "longshi"
 PLAN_SCHOOL = "longshi-fuxiao"
@@ -104,9 +107,6 @@ def _story(seed: int) -> Story | None:
 def evaluator_accounts(story: Story) -> list:
     """The supervision office's three evaluators: the `supervisor` demo account and two more
     (created here, with the demo password where demo accounts are allowed)."""
-    from groupschool.demo_accounts import DEMO_PASSWORD
-    from groupschool.roles import Role
-    from groupschool.services import user_set_roles
 
     User = get_user_model()
     evaluators = [story.users["supervisor"]]

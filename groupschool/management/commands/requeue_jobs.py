@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from groupschool.jobs import requeue_jobs
+from kernel.jobs import requeue_jobs
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """What every admin page and every import/export resource of the portal is built on.
 
 The admin is one more door to the same records: `ScopedAdmin` starts from
-`groupschool.generic.scoped_queryset` (the same queryset as the UI), limits foreign-key and
+`kernel.generic.scoped_queryset` (the same queryset as the UI), limits foreign-key and
 many-to-many choices the same way, exports only what the changelist shows, keeps history
 (django-simple-history) and lets only administrators import.
 
@@ -479,7 +479,7 @@ class ScopedFormfieldsMixin:
 
 
 class ScopedInline(ScopedFormfieldsMixin, admin.TabularInline):
-    form = PortalInlineForm  # file fields checked (groupschool.uploads)
+    form = PortalInlineForm  # file fields checked (kernel.uploads)
     extra = 0
     show_change_link = True
 
@@ -507,7 +507,7 @@ class ScopedAdmin(ImportSafetyMixin, ScopedFormfieldsMixin, ImportExportModelAdm
     - import only for administrators; export of the rows the changelist shows.
     """
 
-    form = PortalAdminForm  # file fields checked (groupschool.uploads)
+    form = PortalAdminForm  # file fields checked (kernel.uploads)
     import_form_class = PortalImportForm  # size, type and zip-bomb checks before parsing
     export_form_class = PortalExportForm
     import_formats = IMPORT_FORMATS

@@ -1,7 +1,7 @@
 """What may be uploaded to the portal, and how an uploaded file is sent back.
 
 Django caps no file size by itself and trusts a file's name. Every file field of the portal's
-forms (groupschool.forms: `ScopedModelForm`, `PortalForm`, the admin's `PortalAdminForm` and
+forms (kernel.forms: `ScopedModelForm`, `PortalForm`, the admin's `PortalAdminForm` and
 the import form `PortalImportForm`) runs an `UploadValidator` of one of three policies:
 
 =============  ====================================  ==========================================

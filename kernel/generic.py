@@ -1,7 +1,7 @@
 """Generic views every app builds on: scoped, filtered, paginated, exportable.
 
 All of them start from the door, `Model.objects.for_user(request.user, action)`
-(groupschool.scoping), through `scoped_queryset`: a record
+(kernel.scoping), through `scoped_queryset`: a record
 outside the user's scope is a 404, whatever the URL; an action the user's role may not take on a
 record in scope is a 403.
 """
@@ -164,13 +164,13 @@ class RoleRequiredMixin:
 
 class ScopedFormMixin:
     """Forms get the user, so that their choice fields offer only records in scope
-    (see groupschool.forms.ScopedModelForm); the save goes through `save_object`, which
+    (see kernel.forms.ScopedModelForm); the save goes through `save_object`, which
     subclasses point at a service. A service's ValidationError lands on the form.
 
     A form that edits one record (an UpdateView's object, or `edited_record()` of a form view)
     carries the record's revision: a save made from an older one is refused with a 409 page that
     shows who changed what since, and the same form, submitted again, reapplies the change
-    (groupschool.concurrency)."""
+    (kernel.concurrency)."""
 
     success_message = _("Saved.")
 

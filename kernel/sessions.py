@@ -31,7 +31,7 @@ def user_sessions_end(*, user) -> int:
     return len(ended)
 
 
-@receiver(post_save, sender=get_user_model(), dispatch_uid="groupschool.sessions.end_on_deactivation")
+@receiver(post_save, sender=get_user_model(), dispatch_uid="kernel.sessions.end_on_deactivation")
 def _end_sessions_of_deactivated_user(sender, instance, update_fields=None, **kwargs):
     # Saves that do not touch is_active (last_login on every sign-in) are skipped.
     if instance.is_active or (update_fields is not None and "is_active" not in update_fields):

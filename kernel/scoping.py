@@ -14,8 +14,8 @@ admin page and task):
 
 Each model states once, beside its fields, whom its records belong to: a class attribute
 `scope_rule = Rule(...)` (see `Rule`). `ScopedQuerySet.for_user` applies it, and so does every
-other door: `groupschool.generic.scoped_queryset` (views, exports, form choices, filter
-choices), the admin (`groupschool.admin_base.ScopedAdmin`) and tasks. A model without a rule
+other door: `kernel.generic.scoped_queryset` (views, exports, form choices, filter
+choices), the admin (`kernel.admin_base.ScopedAdmin`) and tasks. A model without a rule
 raises `ImproperlyConfigured` instead of returning everything. Models the portal does not own
 (the user model) get their rule through `register_rule`.
 
@@ -28,13 +28,14 @@ here (and a line to the matrix in tests/security/permission_matrix.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
-from .roles import CAMPUS_PERMISSION, CITY_WIDE_ROLES, GROUP_PERMISSION, Role
+from .roles import CITY_WIDE_ROLES, Role
 
 VIEW = "view"
 CHANGE = "change"
@@ -69,6 +70,29 @@ class UserScope:
 NOTHING = UserScope(False, frozenset(), frozenset(), frozenset())
 
 
+@dataclass(frozen=True)
+class CampusRows:
+    """What a scope source answers for one user: the groups they lead, and their campuses as
+    (campus id, school id, group id) rows (the campuses they hold, and those of the groups they
+    lead)."""
+
+    led_group_ids: frozenset[int]
+    campuses: tuple[tuple[int, int, int | None], ...]
+
+
+#: Answers "which groups does this user lead, which campuses does this user hold" (user, roles).
+ScopeSource = Callable[[object, frozenset[str]], CampusRows]
+_scope_source: ScopeSource | None = None
+
+
+def register_scope_source(source: ScopeSource) -> None:
+    """Set where `user_scope` learns a user's campuses and groups. The app that owns campuses and
+    groups registers it in its AppConfig.ready() (campuses: `campuses.selectors.user_campus_rows`);
+    the kernel knows no campus model."""
+    global _scope_source
+    _scope_source = source
+
+
 def user_scope(user) -> UserScope:
     """The user's scope, computed once per request (cached on the user object)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -76,33 +100,16 @@ def user_scope(user) -> UserScope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    from guardian.shortcuts import get_objects_for_user
-
-    from campuses.models import Campus, EducationGroup
-
     roles = frozenset(user.groups.values_list("name", flat=True))
     if user.is_superuser:
         roles = roles | {Role.ADMINISTRATOR}
     if user.is_superuser or roles & CITY_WIDE_ROLES:
         scope = UserScope(True, frozenset(), frozenset(), roles, user_id=user.pk)
     else:
-        group_ids = (
-            frozenset(
-                get_objects_for_user(
-                    user, GROUP_PERMISSION, EducationGroup, accept_global_perms=False
-                ).values_list("pk", flat=True)
-            )
-            if Role.GROUP_LEADERSHIP in roles
-            else frozenset()
-        )
-        campus_q = Q(
-            pk__in=get_objects_for_user(user, CAMPUS_PERMISSION, Campus, accept_global_perms=False).values(
-                "pk"
-            )
-        )
-        if group_ids:
-            campus_q |= Q(school__group_id__in=group_ids)
-        rows = list(Campus.objects.filter(campus_q).values_list("pk", "school_id", "school__group_id"))
+        if _scope_source is None:
+            raise ImproperlyConfigured("No scope source: the campuses app registers one in its ready().")
+        answer = _scope_source(user, roles)
+        group_ids, rows = answer.led_group_ids, answer.campuses
         scope = UserScope(
             False,
             frozenset(pk for pk, _, _ in rows),
@@ -210,7 +217,7 @@ def rule_for(model: type[models.Model]) -> Rule:
     if not isinstance(rule, Rule):
         raise ImproperlyConfigured(
             f"{model._meta.label} declares no scope rule: add `scope_rule = Rule(...)` beside the model "
-            "(groupschool.scoping)."
+            "(kernel.scoping)."
         )
     return rule
 

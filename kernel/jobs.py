@@ -9,7 +9,8 @@ Rules (issue 6):
 - The job's state lives in PostgreSQL (e.g. `evaluation.ComputationRun`, status QUEUED), not
   in the broker: when the broker was unavailable, or a worker was lost mid-run, the row stays
   and `requeue_jobs` (the `requeue_jobs` command, and celery beat every minute) sends it again.
-  That is safe because every job is idempotent.
+  That is safe because every job is idempotent. Each app that owns such rows registers its
+  sweeper (`register_requeue`, in its AppConfig.ready()): the kernel knows no app's models.
 - One job at a time per task and arguments: every task of the app runs under a PostgreSQL
   advisory lock (`JobTask`), so a redelivered or requeued copy of a job that is still running
   is skipped instead of computing the same rows twice. The lock belongs to the worker's database
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ def _publish_options() -> dict:
 
 
 def _send(ticket: JobTicket, task) -> JobTicket:
-    from groupschool.celery import app
-
+    # The task's own Celery app (groupschool/celery.py in the portal): the kernel names none.
+    app = task.app
     if app.conf.task_always_eager:
         # In-process (no broker): the job's own errors propagate, as any code's would.
         task.apply(args=ticket.args, throw=True)
@@ -152,7 +152,7 @@ def enqueue_on_commit(task, *args, on_unavailable: Callable[[JobTicket], None] |
 
 def lock_key(task_name: str, args: tuple | list = ()) -> int:
     """The advisory lock of a job: a signed 64-bit number derived from the task and its args."""
-    text = f"groupschool.jobs:{task_name}:{tuple(args)!r}"
+    text = f"kernel.jobs:{task_name}:{tuple(args)!r}"
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -207,55 +207,30 @@ class JobTask(DjangoTask):
 # --- Sending again what was not run ---------------------------------------------------------
 
 
-def _requeue_after() -> datetime.timedelta:
+def requeue_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.JOBS_REQUEUE_AFTER)
 
 
+#: A sweeper sends again the jobs of one app that no worker has; it returns its counts
+#: {"found", "queued", "unavailable", "given_up"}. Apps register theirs in AppConfig.ready()
+#: (evaluation: its computation runs, evaluation/jobs.py).
+Requeue = Callable[..., dict[str, int]]
+_requeues: dict[str, Requeue] = {}
+
+
+def register_requeue(name: str, sweeper: Requeue) -> None:
+    """Add `sweeper(older_than=timedelta)` to what `requeue_jobs` runs (once per name)."""
+    _requeues[name] = sweeper
+
+
 def requeue_jobs(*, older_than: datetime.timedelta | None = None) -> dict[str, int]:
-    """Send again the computation runs that no worker has: still QUEUED after `older_than`
-    (the broker was down, or its message was lost), or RUNNING for longer than that with
-    nobody holding their lock (the worker died). Idempotent: a run sent twice computes once.
-
-    Where advisory locks do not exist (SQLite), a RUNNING run counts as lost only after the
-    task's time limit. A lost run requested more than JOBS_GIVE_UP_AFTER ago (its workers keep
-    dying: out of memory, say) is marked FAILED instead of being sent round again; a QUEUED run
-    waits for the broker however long that takes. Returns how many runs were found, sent,
-    not sent because the broker is unavailable, and given up."""
-    from evaluation.models import ComputationRun
-    from evaluation.tasks import compute_results_task
-
-    older_than = _requeue_after() if older_than is None else older_than
-    now = timezone.now()
-    candidates = list(
-        ComputationRun.objects.filter(
-            status=ComputationRun.Status.QUEUED, created_at__lte=now - older_than
-        ).values_list("pk", flat=True)
-    )
-    time_limit = datetime.timedelta(
-        seconds=compute_results_task.time_limit or settings.CELERY_TASK_TIME_LIMIT
-    )
-    give_up = now - datetime.timedelta(seconds=settings.JOBS_GIVE_UP_AFTER)
-    given_up = 0
-    for pk, created_at, started_at in ComputationRun.objects.filter(
-        status=ComputationRun.Status.RUNNING, started_at__lte=now - older_than
-    ).values_list("pk", "created_at", "started_at"):
-        running = job_is_running(compute_results_task.name, (pk,))
-        if not (running is False or (running is None and started_at <= now - time_limit)):
-            continue
-        if created_at <= give_up:
-            given_up += ComputationRun.objects.filter(pk=pk, status=ComputationRun.Status.RUNNING).update(
-                status=ComputationRun.Status.FAILED,
-                finished_at=now,
-                error=_("The computation stopped without finishing on every try: start it again."),
-            )
-            logger.error("Computation run %s lost its worker again and again: marked failed", pk)
-        else:
-            candidates.append(pk)
-    counts = {"found": len(candidates), "queued": 0, "unavailable": 0, "given_up": given_up}
-    for pk in sorted(candidates):
-        if enqueue(compute_results_task, pk).unavailable:
-            # The broker is down: the next sweep tries again.
-            counts["unavailable"] = len(candidates) - counts["queued"]
-            break
-        counts["queued"] += 1
+    """Send again the jobs that no worker has, with every registered sweeper (see `Requeue`):
+    still QUEUED after `older_than` (the broker was down, or its message was lost), or RUNNING
+    for longer than that with nobody holding their lock (the worker died). Idempotent: a job
+    sent twice runs once. Returns the sweepers' counts added up."""
+    older_than = requeue_after() if older_than is None else older_than
+    counts = {"found": 0, "queued": 0, "unavailable": 0, "given_up": 0}
+    for sweeper in _requeues.values():
+        for key, value in sweeper(older_than=older_than).items():
+            counts[key] = counts.get(key, 0) + value
     return counts

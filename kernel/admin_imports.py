@@ -4,7 +4,7 @@ django-import-export shows a failure of the whole file (wrong or missing columns
 cannot read) as the exception with its Python traceback, server paths included, whatever DEBUG
 says; and a confirmation sent twice (a double click, the browser's back button, a reload) reads
 a temporary file the first one removed, which is a 500. `ImportSafetyMixin` (a base of
-groupschool.admin_base.ScopedAdmin) turns the first into a message on the file field that lists
+kernel.admin_base.ScopedAdmin) turns the first into a message on the file field that lists
 the columns the file must have, and the second into a message and the import page again.
 """
 

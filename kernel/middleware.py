@@ -74,7 +74,7 @@ def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME)
 
 class RequestSizeLimitMiddleware:
     """Refuses a request whose body is larger than REQUEST_MAX_BYTES (413) before Django reads
-    it: the form checks (groupschool.uploads) give the precise message per field, this stops a
+    it: the form checks (kernel.uploads) give the precise message per field, this stops a
     multi-gigabyte upload from filling the disk first. The reverse proxy should have the same
     limit (nginx: client_max_body_size)."""
 

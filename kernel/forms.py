@@ -1,5 +1,5 @@
 """Form helpers: choices limited to the user's scope, Bootstrap classes on every widget, and
-every file field checked against an upload policy (groupschool.uploads: size, type, content)."""
+every file field checked against an upload policy (kernel.uploads: size, type, content)."""
 
 from __future__ import annotations
 
@@ -76,15 +76,15 @@ class PortalForm(UploadChecksMixin, BootstrapMixin, forms.Form):
 
 
 class PortalInlineForm(UploadChecksMixin, forms.ModelForm):
-    """The base form of the admin's inlines (groupschool.admin_base.ScopedInline)."""
+    """The base form of the admin's inlines (kernel.admin_base.ScopedInline)."""
 
 
 class PortalAdminForm(PortalInlineForm):
-    """The base form of the admin's change pages (groupschool.admin_base.ScopedAdmin).
+    """The base form of the admin's change pages (kernel.admin_base.ScopedAdmin).
 
     It carries the record's revision (rendered by templates/admin/change_form.html): a save from
     an older one is refused with who changed what since, and saving again reapplies the change
-    (groupschool.concurrency). The revision offered is read from the database, because the
+    (kernel.concurrency). The revision offered is read from the database, because the
     history's "revert" page edits an old copy of the record. Inline rows are saved with their
     parent and carry none."""
 
