@@ -215,7 +215,7 @@ def test_admin_history_revert_is_not_taken_for_a_conflict(client, member, admin_
 def _edits_a_record(view_class) -> bool:
     from django.views.generic import UpdateView
 
-    from groupschool.generic import ScopedFormMixin
+    from kernel.generic import ScopedFormMixin
 
     if view_class is None or not issubclass(view_class, ScopedFormMixin):
         return False
