@@ -256,9 +256,11 @@ def _typed(model_field, value) -> str:
 def current_version(record, *, lock: bool = False) -> int | None:
     """The row's version in the database (None if it was deleted); `lock` holds the row until
     the end of the transaction, so that nothing saves between the check and the save."""
-    queryset = type(record)._base_manager.filter(pk=record.pk)
+    # No ordering: a model ordered by a nullable relation would join it, and PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join.
+    queryset = type(record)._base_manager.filter(pk=record.pk).order_by()
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     return queryset.values_list(VERSION_FIELD, flat=True).first()
 
 
