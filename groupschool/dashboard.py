@@ -26,10 +26,11 @@ from django.utils.http import urlencode
 from campuses.models import Campus
 from evaluation import access as evaluation_access
 from evaluation.selectors import RankingSummary, school_ranking_summary
-from planning.selectors import PlanProgress, SubTasksDue, plan_progress, rectification_counts, subtasks_due
+from planning.selectors import PlanProgress, SubTasksDue, plan_progress, subtasks_due
 from sharing import permissions as funds_permissions
 from sharing.selectors import FundsSummary, campus_funds
 from staff.selectors import RotationCounts, RotationFigures, rotation_report
+from supervision.selectors import rectification_counts
 
 from . import permissions
 from .roles import Role
@@ -212,8 +213,8 @@ def answers(user, scope: UserScope, year: int, today: datetime.date) -> Answers:
         "overdue_subtasks": url("planning:subtask_list", status="overdue"),
         "timeline": reverse("planning:timeline"),
         "my_work": reverse("planning:my_work"),
-        "rectifications": url("planning:rectification_list", status="open"),
-        "overdue_rectifications": url("planning:rectification_list", status="overdue"),
+        "rectifications": url("supervision:rectification_list", status="open"),
+        "overdue_rectifications": url("supervision:rectification_list", status="overdue"),
         "propose_rotation": (
             reverse("staff:rotation_create") if permissions.can_propose_rotation(user) else ""
         ),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "staff",
     "evaluation",
     "planning",
+    "supervision",
     "sharing",
 ]
 

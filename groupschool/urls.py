@@ -17,10 +17,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("campuses/", include("campuses.urls")),
+    # campuses.urls holds /campuses/… and /planning/applications/… (see its docstring).
+    path("", include("campuses.urls")),
     path("staff/", include("staff.urls")),
     path("sharing/", include("sharing.urls")),
     path("planning/", include("planning.urls")),
+    path("planning/", include("supervision.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,18 +40,17 @@ from staff.models import (
     Unit,
 )
 from tests import factories
+from tests.campuses.factories import ExpansionApplicationFactory
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
 from tests.planning.factories import (
     DocumentFactory,
-    ExpansionApplicationFactory,
     MeasureFactory,
     MeetingFactory,
     ProgressReportFactory,
-    RectificationFactory,
     SubTaskFactory,
-    SupervisionVisitFactory,
     plan_group,
 )
+from tests.supervision.factories import RectificationFactory, SupervisionVisitFactory
 
 _counter = itertools.count(1)
 
