@@ -6,6 +6,12 @@ Each group has its own plan: phases and measures carry their group. Every model 
 read by everyone of the group (its campuses' vice-principals too) and changed by its leadership;
 what belongs to one campus (a sub-task assigned to a campus, a report on it, a document or a
 meeting of one campus) is read and changed by that campus only. Nothing crosses groups.
+
+Why one module of about 870 lines: its 13 models are one aggregate (a phase's measures, their
+leaders, units, sub-tasks, reports and attachments; documents and meetings that cite them;
+notifications about all of them) whose querysets, effective-due-date rule (PlanItemMixin) and
+scope rules refer to each other; split by model they would import each other in a circle.
+Supervision and expansion applications, which were the other half, moved out (issue 13).
 """
 
 from __future__ import annotations

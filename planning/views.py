@@ -5,6 +5,11 @@ group reads its plan; a vice-principal reads their own campus's sub-tasks, repor
 meetings and files and the group-wide ones, and acts on their own campus's only — another
 campus's or another group's record is a 404, whatever the URL. Changing the plan is for the
 bureau and the group's leadership (403 for other roles).
+
+Why one module of about 750 lines: one short class or function per page of the plan (timeline,
+my work, measures, reports, sub-tasks, documents, meetings, notifications, files), sharing the
+mixins and helpers at the top; each view is small, and the module is read page by page along
+planning/urls.py. Supervision's and expansion's pages moved out (issue 13).
 """
 
 from __future__ import annotations

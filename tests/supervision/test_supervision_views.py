@@ -226,7 +226,7 @@ def test_lists_keep_constant_queries(
     make_rows(count, campuses=campuses, supervisor=supervisor, owner=vp_taojiang)
     for username in ("bureau", "vp-taojiang"):
         client = client_as(username)
-        url = reverse(f"planning:{name}")
+        url = reverse(f"supervision:{name}")
         client.get(url)
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
