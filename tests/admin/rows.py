@@ -13,21 +13,18 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm
 
-from campuses.models import EnrollmentSnapshot
+from campuses.models import EnrollmentSnapshot, ExpansionApplication
 from evaluation.models import CellReview, PublishedSnapshot
 from groupschool.models import POLICY_RULES, PolicySetting
 from groupschool.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
 from planning.models import (
     Document,
-    ExpansionApplication,
     Measure,
     Meeting,
     Phase,
     ProgressReport,
-    Rectification,
     ReminderRun,
     SubTask,
-    SupervisionVisit,
 )
 from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine, Reallocation
 from staff.models import (
@@ -39,6 +36,7 @@ from staff.models import (
     StudioMembership,
     Unit,
 )
+from supervision.models import Rectification, SupervisionVisit
 from tests import factories
 from tests.campuses.factories import ExpansionApplicationFactory
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
