@@ -14,11 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_users_with_perms
 
-from kernel.admin_base import ScopedAdmin, related_only
+from kernel.admin_base import ScopedAdmin, ScopedInline, related_only
 from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
 from kernel.services import campus_grant_access, campus_revoke_access
 
-from .models import Campus, EducationGroup, EnrollmentSnapshot, PeerCategory, School
+from .models import (
+    ApplicationDocument,
+    ApplicationStep,
+    Campus,
+    EducationGroup,
+    EnrollmentSnapshot,
+    ExpansionApplication,
+    PeerCategory,
+    School,
+)
 from .resources import (
     CampusResource,
     EducationGroupResource,
@@ -146,3 +155,30 @@ class EnrollmentSnapshotAdmin(ScopedAdmin):
     search_fields = ("campus__name", "campus__code")
     list_filter = ("school_year", "semester", "grade", related_only("campus"))
     autocomplete_fields = ("campus",)
+
+
+class ApplicationDocumentInline(ScopedInline):
+    model = ApplicationDocument
+    fields = ("name", "file", "uploaded_by")
+
+
+class ApplicationStepInline(ScopedInline):
+    """The review steps are a record: read here, written only by the services."""
+
+    model = ApplicationStep
+    fields = ("at", "actor", "step", "from_status", "to_status", "decision", "comment")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExpansionApplication)
+class ExpansionApplicationAdmin(ScopedAdmin):
+    list_display = ("__str__", "kind", "applicant", "status", "created_at", "decided_at")
+    list_select_related = ("applicant", "target_group", "school")
+    list_filter = ("kind", "status")
+    readonly_fields = ("status", "decided_at", "created_group")
+    inlines = [ApplicationDocumentInline, ApplicationStepInline]

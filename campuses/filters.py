@@ -4,11 +4,12 @@ the user's scope."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campus, EducationGroup, EnrollmentSnapshot, School
+from kernel.filters import StyledFilterSet
+
+from .models import Campus, EducationGroup, EnrollmentSnapshot, ExpansionApplication, School
 
 
 def _scoped(model):
@@ -19,22 +20,6 @@ def _scoped(model):
         return model.objects.for_user(request.user).distinct()
 
     return queryset
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """A filterset whose form widgets carry Bootstrap's small form classes."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                is_select = isinstance(field.widget, forms.Select)
-                field.widget.attrs.setdefault(
-                    "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-                )
-            form._styled = True
-        return form
 
 
 class EducationGroupFilterSet(StyledFilterSet):
@@ -78,3 +63,12 @@ class EnrollmentFilterSet(StyledFilterSet):
     class Meta:
         model = EnrollmentSnapshot
         fields = ["campus", "school_year", "semester", "grade"]
+
+
+class ExpansionApplicationFilterSet(StyledFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ExpansionApplication.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ExpansionApplication.AppStatus.choices)
+
+    class Meta:
+        model = ExpansionApplication
+        fields = ["kind", "status"]

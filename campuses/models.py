@@ -1,7 +1,10 @@
-"""Education groups, the legal-entity schools in them, their campuses and enrollment."""
+"""Education groups, the legal-entity schools in them, their campuses and enrollment, and the
+applications that form a group or admit a school into one (ExpansionApplication, moved here from
+`planning` by issue 13: it is about groups, and its approval calls campuses.services)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -326,3 +329,241 @@ class EnrollmentSnapshot(Versioned):
             )
         if self.classes == 0 and self.pupils:
             raise ValidationError({"classes": _("Pupils are recorded but no classes.")})
+
+
+# --- Expansion (组建新教育集团, 教育集团纳新) ---------------------------------------------------
+
+
+class ExpansionApplication(Versioned):
+    """An application to form a new education group, or to admit a school into one, reviewed
+    and decided by the bureau (规范集团办学组建程序): draft → submitted → under review →
+    approved or rejected. Every transition is an `ApplicationStep`; approval creates the group
+    (and its memberships) or the membership (campuses.services)."""
+
+    class Kind(models.TextChoices):
+        NEW_GROUP = "new_group", _("Form a new education group")
+        ADMIT_SCHOOL = "admit_school", _("Admit a school into a group")
+
+    class AppStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    proposed_name = models.CharField(_("proposed group name"), max_length=100, blank=True)
+    proposed_code = models.SlugField(
+        _("proposed group code"), max_length=40, blank=True, help_text=_("Letters, digits and hyphens.")
+    )
+    governance_mode = models.CharField(
+        _("governance mode"),
+        max_length=20,
+        choices=EducationGroup.Governance.choices,
+        blank=True,
+    )
+    core_school = models.ForeignKey(
+        "campuses.School",
+        verbose_name=_("core school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member_schools = models.ManyToManyField(
+        "campuses.School",
+        verbose_name=_("member schools"),
+        blank=True,
+        related_name="+",
+        help_text=_("The other schools of the new group, besides its core school."),
+    )
+    target_group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("group to join"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    school = models.ForeignKey(
+        "campuses.School",
+        verbose_name=_("school to admit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reasons and plan"), blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="expansion_applications",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=AppStatus.choices, default=AppStatus.DRAFT)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_group = models.ForeignKey(
+        "campuses.EducationGroup",
+        verbose_name=_("resulting group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    #: Its applicant's, and the leadership's of the group it is about; the bureau's.
+    scope_rule = Rule(
+        owner="applicant", group=("target_group", "created_group"), shared=Q(), members_read=False
+    )
+
+    class Meta:
+        verbose_name = _("expansion application")
+        verbose_name_plural = _("expansion applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="new_group")
+                | (
+                    ~Q(proposed_name="")
+                    & ~Q(proposed_code="")
+                    & Q(target_group__isnull=True)
+                    & Q(school__isnull=True)
+                ),
+                name="application_new_group_fields",
+                violation_error_message=_("A new group needs a name and a code, and no group to join."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="admit_school") | (Q(target_group__isnull=False) & Q(school__isnull=False)),
+                name="application_admission_fields",
+                violation_error_message=_("An admission names the group and the school."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.NEW_GROUP:
+            return _("New group: %(name)s") % {"name": self.proposed_name}
+        return _("Admission of %(school)s into %(group)s") % {
+            "school": self.school,
+            "group": self.target_group,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("campuses:application_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.NEW_GROUP:
+            if not self.proposed_name.strip():
+                errors["proposed_name"] = _("Name the new group.")
+            if not self.proposed_code.strip():
+                errors["proposed_code"] = _("Give the new group a code.")
+            if self.core_school_id is None:
+                errors["core_school"] = _("Choose the core school of the new group.")
+            if not self.governance_mode:
+                errors["governance_mode"] = _("Choose how the new group is governed.")
+            if self.target_group_id or self.school_id:
+                errors["target_group"] = _(
+                    "A new group joins no group: leave the group and school to admit empty."
+                )
+        elif self.kind == self.Kind.ADMIT_SCHOOL:
+            if self.target_group_id is None:
+                errors["target_group"] = _("Choose the group the school joins.")
+            if self.school_id is None:
+                errors["school"] = _("Choose the school to admit.")
+            if self.proposed_name or self.proposed_code or self.core_school_id:
+                errors["proposed_name"] = _(
+                    "An admission forms no group: leave the proposed name, code and core school empty."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def application_upload_to(instance, filename: str) -> str:
+    return f"planning/applications/{instance.application_id}/{filename}"
+
+
+class ApplicationDocument(Versioned):
+    """A document of an application: 申请报告, 集团章程草案, 发展规划, 可行性论证..."""
+
+    application = models.ForeignKey(
+        ExpansionApplication,
+        verbose_name=_("expansion application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=application_upload_to)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        owner="application__applicant",
+        group=("application__target_group", "application__created_group"),
+        shared=Q(),
+        members_read=False,
+    )
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStep(models.Model):
+    """One recorded step of an application's review: who, when, which step, the decision (on
+    approval or rejection) and the comment."""
+
+    class Step(models.TextChoices):
+        CREATE = "create", _("Drafted")
+        SUBMIT = "submit", _("Submitted")
+        REVIEW = "review", _("Taken under review")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(
+        ExpansionApplication,
+        verbose_name=_("expansion application"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=ExpansionApplication.AppStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=ExpansionApplication.AppStatus.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        owner="application__applicant",
+        group=("application__target_group", "application__created_group"),
+        shared=Q(),
+        members_read=False,
+    )
+
+    class Meta:
+        verbose_name = _("application step")
+        verbose_name_plural = _("application steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} · {self.at:%Y-%m-%d %H:%M}"

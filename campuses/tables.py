@@ -7,9 +7,12 @@ once for the whole filtered list and passed to the table: the rows never query.
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campus, EducationGroup, EnrollmentSnapshot
+from kernel.tables import user_label
+
+from .models import Campus, EducationGroup, EnrollmentSnapshot, ExpansionApplication
 from .selectors import ClassSizeThresholds
 
 
@@ -173,3 +176,51 @@ class EnrollmentTable(tables.Table):
 
     def value_term(self, record):
         return record.term_label
+
+
+APPLICATION_BADGES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-info",
+    "under_review": "text-bg-warning",
+    "approved": "text-bg-success",
+    "rejected": "text-bg-danger",
+}
+
+
+class ExpansionApplicationTable(tables.Table):
+    created_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("created at"))
+    kind = tables.Column()
+    subject = tables.Column(
+        verbose_name=_("application"),
+        empty_values=(),
+        orderable=False,
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    applicant = tables.Column()
+    status = tables.Column()
+    decided_at = tables.DateTimeColumn(format="Y-m-d")
+    created_group = tables.Column()
+
+    class Meta:
+        model = ExpansionApplication
+        fields = ("created_at", "kind", "subject", "applicant", "status", "decided_at", "created_group")
+
+    def render_subject(self, record):
+        return str(record)
+
+    value_subject = render_subject
+
+    def render_applicant(self, value):
+        return user_label(value)
+
+    value_applicant = render_applicant
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            APPLICATION_BADGES.get(record.status, "text-bg-secondary"),
+            record.get_status_display(),
+        )
+
+    def value_status(self, record):
+        return str(record.get_status_display())

@@ -167,8 +167,8 @@ class CampusDetailView(PortalDetailView):
 
 #: Joined to campuses.urls under the "campuses" namespace (groupschool/urls.py).
 urlpatterns = [
-    path("groups/<int:pk>/", EducationGroupDetailView.as_view(), name="group_detail"),
-    path("schools/<int:pk>/", SchoolDetailView.as_view(), name="school_detail"),
-    path("", CampusListView.as_view(), name="campus_list"),
-    path("<int:pk>/", CampusDetailView.as_view(), name="campus_detail"),
+    path("campuses/groups/<int:pk>/", EducationGroupDetailView.as_view(), name="group_detail"),
+    path("campuses/schools/<int:pk>/", SchoolDetailView.as_view(), name="school_detail"),
+    path("campuses/", CampusListView.as_view(), name="campus_list"),
+    path("campuses/<int:pk>/", CampusDetailView.as_view(), name="campus_detail"),
 ]

@@ -57,11 +57,11 @@ MENU = [
     (
         pgettext_lazy("menu", "Supervision"),
         [
-            (_("Supervision visits"), "planning:visit_list"),
-            (_("Rectifications"), "planning:rectification_list"),
-            (_("Expansion applications"), "planning:application_list"),
-            (_("Typical experiences"), "planning:experience_list"),
-            (_("Published experiences"), "planning:experience_published"),
+            (_("Supervision visits"), "supervision:visit_list"),
+            (_("Rectifications"), "supervision:rectification_list"),
+            (_("Expansion applications"), "campuses:application_list"),
+            (_("Typical experiences"), "supervision:experience_list"),
+            (_("Published experiences"), "supervision:experience_published"),
         ],
     ),
     (

@@ -29,10 +29,11 @@ from evaluation.selectors import RankingSummary, school_ranking_summary
 from kernel import permissions
 from kernel.roles import Role
 from kernel.scoping import UserScope
-from planning.selectors import PlanProgress, SubTasksDue, plan_progress, rectification_counts, subtasks_due
+from planning.selectors import PlanProgress, SubTasksDue, plan_progress, subtasks_due
 from sharing import permissions as funds_permissions
 from sharing.selectors import FundsSummary, campus_funds
 from staff.selectors import RotationCounts, RotationFigures, rotation_report
+from supervision.selectors import rectification_counts
 
 #: Rows a panel draws in full; beyond, it summarises (counts, the first and last few, a link).
 FULL_ROWS = 12
@@ -211,8 +212,8 @@ def answers(user, scope: UserScope, year: int, today: datetime.date) -> Answers:
         "overdue_subtasks": url("planning:subtask_list", status="overdue"),
         "timeline": reverse("planning:timeline"),
         "my_work": reverse("planning:my_work"),
-        "rectifications": url("planning:rectification_list", status="open"),
-        "overdue_rectifications": url("planning:rectification_list", status="overdue"),
+        "rectifications": url("supervision:rectification_list", status="open"),
+        "overdue_rectifications": url("supervision:rectification_list", status="overdue"),
         "propose_rotation": (
             reverse("staff:rotation_create") if permissions.can_propose_rotation(user) else ""
         ),

@@ -63,9 +63,10 @@ INSTALLED_APPS = [
     "kernel",
     "campuses",
     "staff",
-    "evaluation",
-    "planning",
+    "supervision",
     "sharing",
+    "planning",
+    "evaluation",
     "groupschool",
 ]
 

@@ -19,11 +19,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    # The campuses namespace: the app's own pages, and those that show staff figures beside them.
-    path("campuses/", include((campuses_urls.urlpatterns + campus_views.urlpatterns, "campuses"))),
+    # The campuses namespace, at the root: campuses.urls holds /campuses/… and the expansion
+    # applications under /planning/applications/… (see its docstring); the group, school and campus
+    # pages that show staff figures beside enrollment come from campus_views.
+    path("", include((campuses_urls.urlpatterns + campus_views.urlpatterns, "campuses"))),
     path("staff/", include("staff.urls")),
     path("sharing/", include("sharing.urls")),
     path("planning/", include("planning.urls")),
+    path("planning/", include("supervision.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,3 +33,10 @@ def number_formatter():
         return numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
 
     return format_number
+
+
+def user_label(user) -> str:
+    """An account as a table shows it: the full name, else the user name; a dash for none."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

@@ -133,6 +133,12 @@ def form_error(form) -> ValidationError:
     return ValidationError(sentences)
 
 
+def errors_to_messages(request, exc: ValidationError) -> None:
+    """A service's refusal, one message per sentence on the next page."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
 def step_view(
     request,
     queryset: QuerySet,
@@ -149,8 +155,7 @@ def step_view(
     try:
         action(record)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, done_message)
     return redirect(redirect_to(record) if redirect_to else record.get_absolute_url())

@@ -6,14 +6,9 @@ from django.contrib import admin
 from kernel.admin_base import ScopedAdmin, ScopedInline
 
 from .models import (
-    ApplicationDocument,
-    ApplicationStep,
     Attachment,
     Decision,
     Document,
-    ExpansionApplication,
-    Experience,
-    ExperienceAttachment,
     Measure,
     MeasureLeader,
     MeasureUnit,
@@ -22,10 +17,8 @@ from .models import (
     Notification,
     Phase,
     ProgressReport,
-    Rectification,
     ReminderRun,
     SubTask,
-    SupervisionVisit,
 )
 
 
@@ -108,66 +101,3 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(ReminderRun)
 class ReminderRunAdmin(admin.ModelAdmin):
     list_display = ("day", "started_at", "marked_overdue", "notifications")
-
-
-class RectificationInline(ScopedInline):
-    model = Rectification
-    fields = ("description", "campus", "owner", "due_on", "status")
-    readonly_fields = ("status",)
-
-
-@admin.register(SupervisionVisit)
-class SupervisionVisitAdmin(ScopedAdmin):
-    list_display = ("visited_on", "kind", "group", "campus", "team")
-    list_select_related = ("group", "campus")
-    list_filter = ("kind",)
-    search_fields = ("team", "findings")
-    inlines = [RectificationInline]
-
-
-@admin.register(Rectification)
-class RectificationAdmin(ScopedAdmin):
-    list_display = ("description", "visit", "campus", "owner", "due_on", "status", "closed_at")
-    list_select_related = ("visit__group", "visit__campus", "campus", "owner")
-    list_filter = ("status",)
-    search_fields = ("description", "closing_record")
-
-
-class ApplicationDocumentInline(ScopedInline):
-    model = ApplicationDocument
-    fields = ("name", "file", "uploaded_by")
-
-
-class ApplicationStepInline(ScopedInline):
-    """The review steps are a record: read here, written only by the services."""
-
-    model = ApplicationStep
-    fields = ("at", "actor", "step", "from_status", "to_status", "decision", "comment")
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ExpansionApplication)
-class ExpansionApplicationAdmin(ScopedAdmin):
-    list_display = ("__str__", "kind", "applicant", "status", "created_at", "decided_at")
-    list_select_related = ("applicant", "target_group", "school")
-    list_filter = ("kind", "status")
-    readonly_fields = ("status", "decided_at", "created_group")
-    inlines = [ApplicationDocumentInline, ApplicationStepInline]
-
-
-class ExperienceAttachmentInline(ScopedInline):
-    model = ExperienceAttachment
-
-
-@admin.register(Experience)
-class ExperienceAdmin(ScopedAdmin):
-    list_display = ("title", "campus", "topic", "author", "status", "published_at")
-    list_select_related = ("campus", "author")
-    list_filter = ("status", "topic")
-    search_fields = ("title", "body")
-    inlines = [ExperienceAttachmentInline]

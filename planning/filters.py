@@ -1,46 +1,24 @@
 """django-filter filtersets of the planning app."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campuses.models import Campus, EducationGroup
+from campuses.models import Campus
+from kernel.dates import local_today
+from kernel.filters import StyledFilterSet
 from staff.models import StaffMember, Unit
 
 from .models import (
     Document,
-    ExpansionApplication,
-    Experience,
     Measure,
     Meeting,
     Notification,
     Phase,
     ProgressReport,
-    Rectification,
     Status,
     SubTask,
-    SupervisionVisit,
 )
-from .services import local_today
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """A filterset whose form carries Bootstrap classes; date filters use the browser's date picker."""
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            for field in form.fields.values():
-                widget = field.widget
-                if isinstance(widget, forms.Select | forms.SelectMultiple):
-                    widget.attrs.setdefault("class", "form-select form-select-sm")
-                else:
-                    widget.attrs.setdefault("class", "form-control form-control-sm")
-                if isinstance(widget, forms.DateInput):
-                    widget.input_type = "date"
-        return self._form
 
 
 def _leaders(request):
@@ -162,84 +140,3 @@ class NotificationFilterSet(StyledFilterSet):
     class Meta:
         model = Notification
         fields = ["kind", "unread"]
-
-
-# --- Supervision, expansion, typical experiences ----------------------------------------------
-
-
-class SupervisionVisitFilterSet(StyledFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=SupervisionVisit.Kind.choices)
-    group = django_filters.ModelChoiceFilter(
-        label=_("education group"), queryset=EducationGroup.objects.all(), method="filter_group"
-    )
-    campus = django_filters.ModelChoiceFilter(label=_("campus"), queryset=Campus.objects.all())
-    visited_after = django_filters.DateFilter(
-        label=_("visited from"), field_name="visited_on", lookup_expr="gte"
-    )
-    visited_before = django_filters.DateFilter(
-        label=_("visited until"), field_name="visited_on", lookup_expr="lte"
-    )
-
-    class Meta:
-        model = SupervisionVisit
-        fields = ["kind", "group", "campus", "visited_after", "visited_before"]
-
-    def filter_group(self, queryset, name, value):
-        # A group's visits: to the group itself and to each of its campuses.
-        return queryset.filter(Q(group=value) | Q(campus__school__group=value))
-
-
-class RectificationFilterSet(StyledFilterSet):
-    OVERDUE = "overdue"
-
-    q = django_filters.CharFilter(label=_("Text"), field_name="description", lookup_expr="icontains")
-    status = django_filters.ChoiceFilter(
-        label=_("status"),
-        choices=[*Rectification.RectStatus.choices, (OVERDUE, _("Overdue"))],
-        method="filter_status",
-    )
-    campus = django_filters.ModelChoiceFilter(label=_("campus"), queryset=Campus.objects.all())
-    kind = django_filters.ChoiceFilter(
-        label=_("kind"), choices=SupervisionVisit.Kind.choices, field_name="visit__kind"
-    )
-    due_before = django_filters.DateFilter(label=_("due until"), field_name="due_on", lookup_expr="lte")
-
-    class Meta:
-        model = Rectification
-        fields = ["q", "status", "campus", "kind", "due_before"]
-
-    def filter_status(self, queryset, name, value):
-        if value == self.OVERDUE:
-            return queryset.open().filter(due_on__lt=local_today())
-        return queryset.filter(status=value)
-
-
-class ExpansionApplicationFilterSet(StyledFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ExpansionApplication.Kind.choices)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ExpansionApplication.AppStatus.choices)
-
-    class Meta:
-        model = ExpansionApplication
-        fields = ["kind", "status"]
-
-
-class ExperienceFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Title or text"), method="filter_q")
-    topic = django_filters.ChoiceFilter(label=_("topic"), choices=Experience.Topic.choices)
-    campus = django_filters.ModelChoiceFilter(label=_("campus"), queryset=Campus.objects.all())
-
-    class Meta:
-        model = Experience
-        fields = ["q", "topic", "campus"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(body__icontains=value)
-        )
-
-
-class ExperienceManageFilterSet(ExperienceFilterSet):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Experience.ExpStatus.choices)
-
-    class Meta(ExperienceFilterSet.Meta):
-        fields = ["q", "topic", "campus", "status"]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from campuses.models import Campus, EducationGroup, School
+from campuses.models import Campus, EducationGroup
 from kernel.forms import PortalForm, ScopedModelForm
-from kernel.roles import Role
 from kernel.scoping import CHANGE
 from staff.models import Unit
 
@@ -16,12 +14,9 @@ from .models import (
     PERCENT,
     Decision,
     Document,
-    ExpansionApplication,
-    Experience,
     Measure,
     Meeting,
     SubTask,
-    SupervisionVisit,
 )
 from .permissions import is_campus_only
 
@@ -219,191 +214,3 @@ class DecisionForm(ScopedModelForm):
             "unit": data.get("follow_up_unit"),
             "due_on": data.get("follow_up_due_on"),
         }
-
-
-# --- Supervision -------------------------------------------------------------------------------
-
-
-def portal_users():
-    """Active accounts with a portal role: who may own a rectification."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=Role.values)
-        .distinct()
-        .order_by("username")
-    )
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
-
-
-class SupervisionVisitForm(ScopedModelForm):
-    class Meta:
-        model = SupervisionVisit
-        fields = ["kind", "visited_on", "group", "campus", "team", "findings"]
-        widgets = {"visited_on": forms.DateInput(), "findings": forms.Textarea(attrs={"rows": 6})}
-
-    def clean(self):
-        cleaned = super().clean()
-        if bool(cleaned.get("group")) == bool(cleaned.get("campus")):
-            self.add_error("campus", _("Choose the group or the campus visited, not both."))
-        return cleaned
-
-
-class SupervisionVisitUpdateForm(ScopedModelForm):
-    class Meta:
-        model = SupervisionVisit
-        fields = ["kind", "visited_on", "team", "findings"]
-        widgets = {"visited_on": forms.DateInput(), "findings": forms.Textarea(attrs={"rows": 6})}
-
-
-class RectificationForm(PortalForm):
-    """A rectification set at a visit: a campus visit's belong to its campus; a group visit's
-    to one of the group's campuses, or to the whole group."""
-
-    description = forms.CharField(label=_("what to rectify"), widget=forms.Textarea(attrs={"rows": 4}))
-    owner = UserChoiceField(label=_("owner"), queryset=get_user_model().objects.none())
-    campus = forms.ModelChoiceField(
-        label=_("campus"),
-        queryset=Campus.objects.none(),
-        required=False,
-        help_text=_("Leave empty for an item of the whole group."),
-    )
-    due_on = forms.DateField(label=_("due on"), widget=forms.DateInput())
-
-    def __init__(self, *args, visit: SupervisionVisit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.visit = visit
-        self.fields["owner"].queryset = portal_users()
-        if visit.campus_id:
-            self.fields["campus"].queryset = Campus.objects.filter(pk=visit.campus_id)
-            self.fields["campus"].initial = visit.campus_id
-            self.fields["campus"].required = True
-            self.fields["campus"].help_text = ""
-        else:
-            self.fields["campus"].queryset = Campus.objects.filter(school__group_id=visit.group_id)
-
-    def clean_description(self):
-        text = self.cleaned_data["description"].strip()
-        if not text:
-            raise forms.ValidationError(_("Say what is to be put right."))
-        return text
-
-    def clean_due_on(self):
-        due = self.cleaned_data["due_on"]
-        if due < self.visit.visited_on:
-            raise forms.ValidationError(_("The due date cannot be before the visit."))
-        return due
-
-
-class RectificationUpdateForm(RectificationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["campus"]
-
-
-class RectificationCloseForm(PortalForm):
-    closing_record = forms.CharField(
-        label=_("what was done"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What was put right, and how it can be checked."),
-    )
-    attachment = forms.FileField(label=_("attachment"), required=False)
-
-    def clean_closing_record(self):
-        text = self.cleaned_data["closing_record"].strip()
-        if not text:
-            raise forms.ValidationError(_("Say what was done to put it right."))
-        return text
-
-
-# --- Expansion applications --------------------------------------------------------------------
-
-
-class ExpansionApplicationForm(ScopedModelForm):
-    """One form for both kinds; the fields of the other kind are ignored."""
-
-    document = forms.FileField(
-        label=_("document"),
-        required=False,
-        help_text=_("The application report; more documents can be added on the application's page."),
-    )
-
-    class Meta:
-        model = ExpansionApplication
-        fields = [
-            "kind",
-            "proposed_name",
-            "proposed_code",
-            "governance_mode",
-            "core_school",
-            "member_schools",
-            "target_group",
-            "school",
-            "reason",
-        ]
-        widgets = {
-            "member_schools": forms.SelectMultiple(attrs={"size": 6}),
-            "reason": forms.Textarea(attrs={"rows": 5}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Schools that join a group belong to none yet: they are in nobody's scope.
-        free = School.objects.filter(group__isnull=True).order_by("name")
-        for name in ("core_school", "member_schools", "school"):
-            self.fields[name].queryset = free
-        if self.instance.pk:
-            self.fields.pop("document")
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind == ExpansionApplication.Kind.NEW_GROUP:
-            for name, message in (
-                ("proposed_name", _("Name the new group.")),
-                ("proposed_code", _("Give the new group a code.")),
-                ("governance_mode", _("Choose how the new group is governed.")),
-                ("core_school", _("Choose the core school of the new group.")),
-            ):
-                if not cleaned.get(name):
-                    self.add_error(name, message)
-            core = cleaned.get("core_school")
-            if core and core in (cleaned.get("member_schools") or []):
-                self.add_error("member_schools", _("The core school is not listed again as a member."))
-        elif kind == ExpansionApplication.Kind.ADMIT_SCHOOL:
-            if not cleaned.get("target_group"):
-                self.add_error("target_group", _("Choose the group the school joins."))
-            if not cleaned.get("school"):
-                self.add_error("school", _("Choose the school to admit."))
-        return cleaned
-
-    def application_fields(self) -> dict:
-        data = self.cleaned_data
-        return {name: data.get(name) for name in self.Meta.fields} | {
-            "governance_mode": data.get("governance_mode") or "",
-            "member_schools": list(data.get("member_schools") or []),
-        }
-
-
-class ApplicationCommentForm(PortalForm):
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ApplicationDocumentForm(PortalForm):
-    file = forms.FileField(label=_("document"))
-
-
-# --- Typical experiences -----------------------------------------------------------------------
-
-
-class ExperienceForm(ScopedModelForm):
-    attachment = forms.FileField(label=_("attachment"), required=False)
-
-    class Meta:
-        model = Experience
-        fields = ["title", "campus", "topic", "summary", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kernel.scoping import user_scope
+from supervision.models import Rectification
 
 from .models import (
     CLOSED_STATUSES,
@@ -23,7 +24,6 @@ from .models import (
     Milestone,
     Phase,
     ProgressReport,
-    Rectification,
     Status,
     SubTask,
     measure_effective_due,
@@ -312,41 +312,6 @@ def phase_status(*, user, phase: Phase, today: datetime.date) -> dict:
     }
 
 
-def timeline_rectifications(*, user, campus=None, overdue_only: bool = False, today: datetime.date):
-    """The open rectifications the user may see, for the timeline: of one campus if asked, only
-    the overdue ones if asked."""
-    queryset = (
-        Rectification.objects.for_user(user)
-        .open()
-        .select_related("visit__group", "campus", "owner")
-        .order_by("due_on", "pk")
-    )
-    if campus is not None:
-        queryset = queryset.filter(campus=campus)
-    if overdue_only:
-        queryset = queryset.filter(due_on__lt=today)
-    return queryset
-
-
-def my_rectifications(*, user, today: datetime.date) -> list[tuple[Rectification, bool]]:
-    """Open rectifications the user answers for: those they own and those of their campuses
-    (a campus executive vice-principal, group leadership: also the group-wide ones). A bureau
-    account sees those due within 30 days anywhere, besides its own. Due soonest first."""
-    scope = user_scope(user)
-    condition = Q(owner=user)
-    if scope.everything:
-        condition |= Q(due_on__lte=today + datetime.timedelta(days=30))
-    else:
-        condition |= Q(pk__in=Rectification.objects.for_user(user).values("pk"))
-    rectifications = (
-        Rectification.objects.open()
-        .filter(condition)
-        .select_related("visit__group", "visit__campus", "campus", "owner")
-        .order_by("due_on", "pk")
-    )
-    return [(r, r.due_on < today) for r in rectifications]
-
-
 # --- The home dashboard's plan figures (groupschool.dashboard) ---------------------------------
 # Effective due dates follow the one rule in planning/models.py; an item is overdue when marked
 # so by the daily job, or past its effective due date and not finished; both computed by the database.
@@ -473,12 +438,3 @@ def subtasks_due(*, user, today: datetime.date, soon_days: int = 30, limit: int 
         )[:limit]
     )
     return SubTasksDue(**counts, soon_days=soon_days, next=items)
-
-
-def rectification_counts(*, user, today: datetime.date) -> dict[str, int]:
-    """Open rectifications in the user's scope and how many of them are past due. One query."""
-    return (
-        Rectification.objects.for_user(user)
-        .open()
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    )

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from campuses.models import Campus
+from kernel.filters import StyledFilterSet
 
 from .forms import rotation_target_campuses
 from .models import (
@@ -85,21 +86,6 @@ class RotationFilterSet(django_filters.FilterSet):
 
 
 # --- Mentoring, studios, projects, activities, quotas (helper "programmes") ---
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """A filterset whose form carries Bootstrap classes (the list page renders fields as they are)."""
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            for field in form.fields.values():
-                is_select = isinstance(field.widget, forms.Select | forms.SelectMultiple)
-                field.widget.attrs.setdefault(
-                    "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-                )
-        return self._form
 
 
 def _year_filter(label):

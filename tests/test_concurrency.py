@@ -55,7 +55,7 @@ def test_every_edited_model_carries_a_revision():
     for label in (
         "staff.StaffMember",
         "planning.Measure",
-        "planning.Rectification",
+        "supervision.Rectification",
         "sharing.Asset",
         "evaluation.Scheme",
         "campuses.Campus",

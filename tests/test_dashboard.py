@@ -365,13 +365,8 @@ def test_nothing_allocated_says_who_allocates(campuses, client_as):
 @pytest.fixture
 def plan_items(campuses):
     from planning.models import Measure, Phase, Status
-    from tests.planning.factories import (
-        MeasureFactory,
-        RectificationFactory,
-        SubTaskFactory,
-        SupervisionVisitFactory,
-        plan_group,
-    )
+    from tests.planning.factories import MeasureFactory, SubTaskFactory, plan_group
+    from tests.supervision.factories import RectificationFactory, SupervisionVisitFactory
 
     past = Phase.objects.create(
         group=plan_group(),

@@ -13,10 +13,11 @@ from evaluation.models import CellReview, PublishedSnapshot, Result, Scheme, Sco
 from evaluation.selectors import flagged_cells
 from groupschool.demo.story import demo_story_generate
 from groupschool.demo_data import demo_data_generate
-from planning.models import Decision, Document, Meeting, ProgressReport, Rectification, SubTask
+from planning.models import Decision, Document, Meeting, ProgressReport, SubTask
 from planning.selectors import item_overdue
 from sharing.models import Allocation, AssetTransfer, Budget, Spending
 from staff.models import LeadershipPost, ResponsibilityArea, ResponsibilityAssignment, Rotation
+from supervision.models import Rectification
 
 TODAY = datetime.date(2026, 12, 4)
 

@@ -34,7 +34,7 @@ def test_every_menu_link_of_every_demo_role_opens(plan, client_as, username):
 
 
 def test_a_menu_item_the_role_may_not_open_is_left_out(plan, client_as, vp_longxiang, principal):
-    applications = reverse("planning:application_list")
+    applications = reverse("campuses:application_list")
     # The vice-principal is refused there, so the menu does not offer it...
     assert client_as("vp-longxiang").get(applications).status_code == 403
     assert not may_open(vp_longxiang, applications)
@@ -53,8 +53,8 @@ def test_the_admin_sees_every_menu_entry(plan, client_as):
 @pytest.mark.parametrize(
     ("path", "active"),
     [
-        ("planning:experience_published", "planning:experience_published"),  # not also 典型经验
-        ("planning:experience_list", "planning:experience_list"),
+        ("supervision:experience_published", "supervision:experience_published"),  # not also 典型经验
+        ("supervision:experience_list", "supervision:experience_list"),
         ("sharing:resource_sharing", "sharing:resource_sharing"),  # not also 共享教学资源
         ("staff:rotation_list", "staff:rotation_list"),
         ("home", "home"),

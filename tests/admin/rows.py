@@ -13,21 +13,18 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm
 
-from campuses.models import EnrollmentSnapshot
+from campuses.models import EnrollmentSnapshot, ExpansionApplication
 from evaluation.models import CellReview, PublishedSnapshot
 from kernel.models import POLICY_RULES, PolicySetting
 from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION
 from planning.models import (
     Document,
-    ExpansionApplication,
     Measure,
     Meeting,
     Phase,
     ProgressReport,
-    Rectification,
     ReminderRun,
     SubTask,
-    SupervisionVisit,
 )
 from sharing.models import Allocation, Asset, AssetTransfer, Budget, BudgetLine, Reallocation
 from staff.models import (
@@ -39,19 +36,19 @@ from staff.models import (
     StudioMembership,
     Unit,
 )
+from supervision.models import Rectification, SupervisionVisit
 from tests import factories
+from tests.campuses.factories import ExpansionApplicationFactory
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
 from tests.planning.factories import (
     DocumentFactory,
-    ExpansionApplicationFactory,
     MeasureFactory,
     MeetingFactory,
     ProgressReportFactory,
-    RectificationFactory,
     SubTaskFactory,
-    SupervisionVisitFactory,
     plan_group,
 )
+from tests.supervision.factories import RectificationFactory, SupervisionVisitFactory
 
 _counter = itertools.count(1)
 

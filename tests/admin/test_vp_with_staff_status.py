@@ -17,6 +17,7 @@ from kernel.models import PolicySetting
 from kernel.scoping import rule_for
 from staff.models import ResponsibilityAssignment, StaffMember, StudioMembership
 from tests import factories
+from tests.campuses.factories import ExpansionApplicationFactory
 
 PORTAL_APPS = ("groupschool", "campuses", "staff")
 #: Records of the whole group (the plan has one group): every campus of it reaches them.
@@ -60,6 +61,9 @@ def rows_on_every_campus(campuses):
         ResponsibilityAssignment.objects.create(
             group=campus.school.group, area="safety", campus=campus, person=staff
         )
+    # An application to admit a school into the group: its leadership's, no campus's.
+    group = campuses["hongqi"].school.group
+    ExpansionApplicationFactory(target_group=group, school=factories.SchoolFactory())
     return campuses
 
 
@@ -91,7 +95,8 @@ def test_vp_changelist_shows_only_rows_of_their_campus(
     for lookup in rule.campus:
         condition |= Q(**{f"{lookup}__in": [hongqi.pk]})
     for lookup in rule.group:
-        condition |= rule.shared_condition() & Q(**{lookup: hongqi.school.group_id})
+        if rule.members_read:  # else the group's records are its leadership's, not its campuses'
+            condition |= rule.shared_condition() & Q(**{lookup: hongqi.school.group_id})
     for lookup in rule.school:
         condition |= rule.shared_condition() & Q(**{lookup: hongqi.school_id})
     reaching_hongqi = set(model._base_manager.filter(condition).values_list("pk", flat=True))

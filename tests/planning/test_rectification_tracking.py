@@ -9,8 +9,8 @@ from django.urls import reverse
 from campuses.models import EducationGroup
 from planning import services
 from planning.models import Document, Measure, Notification
-
-from .factories import RectificationFactory, SupervisionVisitFactory
+from supervision import services as supervision_services
+from tests.supervision.factories import RectificationFactory, SupervisionVisitFactory
 
 DUE = datetime.date(2030, 6, 30)
 TIMELINE = reverse("planning:timeline")
@@ -98,7 +98,7 @@ def test_my_work_lists_the_rectifications_of_the_owner_and_campus(client_as, ite
         ("集团章程", False, True),
     ]
     content = client_as("vp-taojiang").get(reverse("planning:my_work")).content.decode()
-    assert reverse("planning:rectification_close", args=[items["taojiang"].pk]) in content
+    assert reverse("supervision:rectification_close", args=[items["taojiang"].pk]) in content
 
 
 def test_timeline_and_my_work_queries_do_not_grow_with_rectifications(
@@ -157,7 +157,7 @@ def test_rectification_overdue_reminders_on_the_configured_days_after(reminder_i
 
 
 def test_closed_rectifications_are_not_reminded(reminder_item, vp_taojiang):
-    services.rectification_close(user=vp_taojiang, rectification=reminder_item, record="已整改")
+    supervision_services.rectification_close(user=vp_taojiang, rectification=reminder_item, record="已整改")
     assert run(DUE - datetime.timedelta(days=1))["notifications"] == 0
 
 

@@ -27,7 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-PORTAL_APPS = ("campuses", "staff", "planning", "sharing", "evaluation", "groupschool")
+PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "groupschool")
 
 #: Patterns not visited, and why.
 SKIPPED_NAMES = {
@@ -118,8 +118,8 @@ FILL_HINTS = {
         "staff": lambda: None,
     },
     "planning.SubTask": {"campus": _nth("campuses.Campus"), "unit": lambda: None},
-    "planning.SupervisionVisit": {"campus": _nth("campuses.Campus"), "group": lambda: None},
-    "planning.ExpansionApplication": {
+    "supervision.SupervisionVisit": {"campus": _nth("campuses.Campus"), "group": lambda: None},
+    "campuses.ExpansionApplication": {
         "proposed_name": lambda: "crawl",
         "proposed_code": lambda: "crawl",
         "target_group": lambda: None,
@@ -244,8 +244,8 @@ EXTRA_MODELS = {
     ("planning/subtasks/", "subtask_pk"): "planning.SubTask",
     ("planning/phases/", "pk"): "planning.Phase",
     ("planning/reports/attachments/", "pk"): "planning.Attachment",
-    ("planning/applications/", "document_pk"): "planning.ApplicationDocument",
-    ("planning/experiences/", "attachment_pk"): "planning.ExperienceAttachment",
+    ("planning/applications/", "document_pk"): "campuses.ApplicationDocument",
+    ("planning/experiences/", "attachment_pk"): "supervision.ExperienceAttachment",
     ("evaluation/runs/", "pk"): "evaluation.ComputationRun",
     ("evaluation/evaluatees/", "pk"): "evaluation.Evaluatee",
     ("evaluation/appeals/", "pk"): "evaluation.Appeal",

@@ -160,7 +160,7 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
     roots = [Path(settings.BASE_DIR) / "templates"] + [
         Path(settings.BASE_DIR) / app / "templates"
-        for app in ("campuses", "staff", "sharing", "evaluation", "planning")
+        for app in ("campuses", "staff", "sharing", "evaluation", "planning", "supervision")
     ]
     offending = []
     for root in roots:

@@ -306,7 +306,7 @@ def _portal_form_classes():
     import importlib
 
     classes = []
-    for app in ("campuses", "staff", "sharing", "evaluation", "planning"):
+    for app in ("campuses", "staff", "sharing", "evaluation", "planning", "supervision"):
         try:
             module = importlib.import_module(f"{app}.forms")
         except ModuleNotFoundError:

@@ -235,8 +235,8 @@ def _meetings(story: Story) -> None:
 
 
 def _visits(story: Story) -> None:
-    from planning.models import SupervisionVisit
-    from planning.services import rectification_close, rectification_create, supervision_visit_create
+    from supervision.models import SupervisionVisit
+    from supervision.services import rectification_close, rectification_create, supervision_visit_create
 
     if SupervisionVisit.objects.filter(team=VISIT_TEAM).exists():
         return

@@ -7,11 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from campuses.models import EducationGroup, School
+from campuses import services
+from campuses.models import ApplicationStep, EducationGroup, ExpansionApplication, School
 from kernel.scoping import user_scope
 from kernel.services import group_grant_access
-from planning import services
-from planning.models import ApplicationStep, ExpansionApplication
 from tests.factories import CampusFactory, SchoolFactory
 
 

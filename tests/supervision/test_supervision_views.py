@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from campuses.models import EducationGroup
 from kernel.concurrency import revision_data
-from planning.models import Rectification, SupervisionVisit
+from supervision.models import Rectification, SupervisionVisit
 
 from .factories import RectificationFactory, SupervisionVisitFactory
 
@@ -29,11 +29,11 @@ def item(visit, vp_taojiang):
 
 def test_anonymous_goes_to_login(client, item):
     for url in (
-        reverse("planning:visit_list"),
-        reverse("planning:visit_detail", args=[item.visit_id]),
-        reverse("planning:rectification_list"),
-        reverse("planning:rectification_detail", args=[item.pk]),
-        reverse("planning:rectification_close", args=[item.pk]),
+        reverse("supervision:visit_list"),
+        reverse("supervision:visit_detail", args=[item.visit_id]),
+        reverse("supervision:rectification_list"),
+        reverse("supervision:rectification_detail", args=[item.pk]),
+        reverse("supervision:rectification_close", args=[item.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url, url
@@ -42,13 +42,13 @@ def test_anonymous_goes_to_login(client, item):
 def test_user_without_role_is_refused(client, outsider, item):
     client.force_login(outsider)
     for url in (
-        reverse("planning:visit_list"),
-        reverse("planning:visit_detail", args=[item.visit_id]),
-        reverse("planning:visit_create"),
-        reverse("planning:rectification_list"),
-        reverse("planning:rectification_detail", args=[item.pk]),
-        reverse("planning:rectification_close", args=[item.pk]),
-        reverse("planning:rectification_attachment", args=[item.pk]),
+        reverse("supervision:visit_list"),
+        reverse("supervision:visit_detail", args=[item.visit_id]),
+        reverse("supervision:visit_create"),
+        reverse("supervision:rectification_list"),
+        reverse("supervision:rectification_detail", args=[item.pk]),
+        reverse("supervision:rectification_close", args=[item.pk]),
+        reverse("supervision:rectification_attachment", args=[item.pk]),
     ):
         assert client.get(url).status_code == 403, url
 
@@ -56,13 +56,15 @@ def test_user_without_role_is_refused(client, outsider, item):
 def test_vp_of_another_campus_gets_404_by_url(client_as, item):
     client = client_as("vp-hongqi")
     for url in (
-        reverse("planning:visit_detail", args=[item.visit_id]),
-        reverse("planning:rectification_detail", args=[item.pk]),
-        reverse("planning:rectification_close", args=[item.pk]),
-        reverse("planning:rectification_attachment", args=[item.pk]),
+        reverse("supervision:visit_detail", args=[item.visit_id]),
+        reverse("supervision:rectification_detail", args=[item.pk]),
+        reverse("supervision:rectification_close", args=[item.pk]),
+        reverse("supervision:rectification_attachment", args=[item.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("planning:rectification_close", args=[item.pk]), {"closing_record": "x"})
+    response = client.post(
+        reverse("supervision:rectification_close", args=[item.pk]), {"closing_record": "x"}
+    )
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.status == "open"
@@ -70,9 +72,9 @@ def test_vp_of_another_campus_gets_404_by_url(client_as, item):
 
 def test_vp_of_another_campus_sees_nothing_in_lists_and_exports(client_as, item):
     client = client_as("vp-hongqi")
-    assert not list(client.get(reverse("planning:rectification_list")).context["table"].data)
-    assert not list(client.get(reverse("planning:visit_list")).context["table"].data)
-    response = client.get(reverse("planning:rectification_list"), {"_export": "csv"})
+    assert not list(client.get(reverse("supervision:rectification_list")).context["table"].data)
+    assert not list(client.get(reverse("supervision:visit_list")).context["table"].data)
+    response = client.get(reverse("supervision:rectification_list"), {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1  # the header only
     assert "补齐课后服务台账" not in response.content.decode("utf-8-sig")
@@ -80,9 +82,9 @@ def test_vp_of_another_campus_sees_nothing_in_lists_and_exports(client_as, item)
 
 def test_vp_of_the_campus_sees_and_exports_its_rectification(client_as, item):
     client = client_as("vp-taojiang")
-    assert client.get(reverse("planning:visit_detail", args=[item.visit_id])).status_code == 200
-    assert client.get(reverse("planning:rectification_detail", args=[item.pk])).status_code == 200
-    response = client.get(reverse("planning:rectification_list"), {"_export": "csv"})
+    assert client.get(reverse("supervision:visit_detail", args=[item.visit_id])).status_code == 200
+    assert client.get(reverse("supervision:rectification_detail", args=[item.pk])).status_code == 200
+    response = client.get(reverse("supervision:rectification_list"), {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["补齐课后服务台账"]
 
@@ -91,11 +93,11 @@ def test_vp_of_the_campus_sees_and_exports_its_rectification(client_as, item):
 def test_bureau_and_group_leadership_open_every_page(client_as, item, username):
     client = client_as(username)
     for url in (
-        reverse("planning:visit_list"),
-        reverse("planning:visit_detail", args=[item.visit_id]),
-        reverse("planning:rectification_list"),
-        reverse("planning:rectification_detail", args=[item.pk]),
-        reverse("planning:rectification_close", args=[item.pk]),
+        reverse("supervision:visit_list"),
+        reverse("supervision:visit_detail", args=[item.visit_id]),
+        reverse("supervision:rectification_list"),
+        reverse("supervision:rectification_detail", args=[item.pk]),
+        reverse("supervision:rectification_close", args=[item.pk]),
     ):
         assert client.get(url).status_code == 200, url
 
@@ -103,15 +105,15 @@ def test_bureau_and_group_leadership_open_every_page(client_as, item, username):
 @pytest.mark.parametrize("username", ["principal", "vp-taojiang"])
 def test_only_the_bureau_records_visits_and_sets_rectifications(client_as, item, username):
     client = client_as(username)
-    assert client.get(reverse("planning:visit_create")).status_code == 403
-    assert client.get(reverse("planning:rectification_create", args=[item.visit_id])).status_code == 403
-    assert client.get(reverse("planning:rectification_update", args=[item.pk])).status_code == 403
+    assert client.get(reverse("supervision:visit_create")).status_code == 403
+    assert client.get(reverse("supervision:rectification_create", args=[item.visit_id])).status_code == 403
+    assert client.get(reverse("supervision:rectification_update", args=[item.pk])).status_code == 403
 
 
 def test_bureau_records_a_visit_and_its_rectification_through_the_pages(client_as, campuses, vp_longxiang):
     client = client_as("supervisor")
     response = client.post(
-        reverse("planning:visit_create"),
+        reverse("supervision:visit_create"),
         {
             "kind": "process_evaluation",
             "visited_on": "2025-04-02",
@@ -123,7 +125,7 @@ def test_bureau_records_a_visit_and_its_rectification_through_the_pages(client_a
     visit = SupervisionVisit.objects.get()
     assert response.status_code == 302 and response.url == visit.get_absolute_url()
     response = client.post(
-        reverse("planning:rectification_create", args=[visit.pk]),
+        reverse("supervision:rectification_create", args=[visit.pk]),
         {
             "description": "完善教研活动记录",
             "owner": vp_longxiang.pk,
@@ -139,7 +141,7 @@ def test_bureau_records_a_visit_and_its_rectification_through_the_pages(client_a
 def test_visit_form_names_the_field_on_bad_input(client_as, campuses):
     group = EducationGroup.objects.get(code="longshi")
     response = client_as("supervisor").post(
-        reverse("planning:visit_create"),
+        reverse("supervision:visit_create"),
         {
             "kind": "supervision",
             "visited_on": "2025-04-02",
@@ -156,7 +158,7 @@ def test_visit_form_names_the_field_on_bad_input(client_as, campuses):
 
 def test_rectification_form_refuses_an_owner_out_of_the_campus(client_as, visit, vp_hongqi):
     response = client_as("supervisor").post(
-        reverse("planning:rectification_create", args=[visit.pk]),
+        reverse("supervision:rectification_create", args=[visit.pk]),
         {"description": "x", "owner": vp_hongqi.pk, "campus": visit.campus_id, "due_on": "2025-05-30"},
     )
     assert response.status_code == 200
@@ -168,7 +170,7 @@ def test_vp_closes_own_rectification_with_record_and_attachment(client_as, item,
     settings.MEDIA_ROOT = tmp_path
     client = client_as("vp-taojiang")
     response = client.post(
-        reverse("planning:rectification_close", args=[item.pk]),
+        reverse("supervision:rectification_close", args=[item.pk]),
         {
             "closing_record": "已补齐台账并经督导室复查",
             "attachment": SimpleUploadedFile("台账.pdf", b"%PDF-1.4 ledger", content_type="application/pdf"),
@@ -178,18 +180,20 @@ def test_vp_closes_own_rectification_with_record_and_attachment(client_as, item,
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "closed" and item.closing_record == "已补齐台账并经督导室复查"
-    download = client.get(reverse("planning:rectification_attachment", args=[item.pk]))
+    download = client.get(reverse("supervision:rectification_attachment", args=[item.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 ledger"
     assert (
-        client_as("vp-hongqi").get(reverse("planning:rectification_attachment", args=[item.pk])).status_code
+        client_as("vp-hongqi")
+        .get(reverse("supervision:rectification_attachment", args=[item.pk]))
+        .status_code
         == 404
     )
 
 
 def test_closing_without_record_names_the_field(client_as, item):
     response = client_as("vp-taojiang").post(
-        reverse("planning:rectification_close", args=[item.pk]), {"closing_record": "  "}
+        reverse("supervision:rectification_close", args=[item.pk]), {"closing_record": "  "}
     )
     assert response.status_code == 200
     assert "closing_record" in response.context["form"].errors
@@ -198,13 +202,13 @@ def test_closing_without_record_names_the_field(client_as, item):
 
 
 def test_closed_rectification_shows_its_record_and_offers_no_close(client_as, item, vp_taojiang):
-    from planning import services
+    from supervision import services
 
     services.rectification_close(user=vp_taojiang, rectification=item, record="已整改")
     client = client_as("bureau")
-    page = client.get(reverse("planning:rectification_detail", args=[item.pk]))
+    page = client.get(reverse("supervision:rectification_detail", args=[item.pk]))
     assert page.context["can_close"] is False and "已整改" in page.content.decode()
-    response = client.get(reverse("planning:rectification_close", args=[item.pk]))
+    response = client.get(reverse("supervision:rectification_close", args=[item.pk]))
     assert response.status_code == 302
 
 
@@ -222,7 +226,7 @@ def test_lists_keep_constant_queries(
     make_rows(count, campuses=campuses, supervisor=supervisor, owner=vp_taojiang)
     for username in ("bureau", "vp-taojiang"):
         client = client_as(username)
-        url = reverse(f"planning:{name}")
+        url = reverse(f"supervision:{name}")
         client.get(url)
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
@@ -239,7 +243,7 @@ def test_rectification_filters(client_as, item, visit, principal):
     def shown(**params):
         return {
             r.description
-            for r in client.get(reverse("planning:rectification_list"), params).context["table"].data
+            for r in client.get(reverse("supervision:rectification_list"), params).context["table"].data
         }
 
     assert shown(status="overdue") == {"逾期事项"}
@@ -248,9 +252,10 @@ def test_rectification_filters(client_as, item, visit, principal):
 
 
 def test_bureau_forms_render(client_as, item, bureau):
+    from tests.campuses.factories import ExpansionApplicationFactory
     from tests.factories import SchoolFactory
 
-    from .factories import ExpansionApplicationFactory, ExperienceFactory
+    from .factories import ExperienceFactory
 
     experience = ExperienceFactory(author=bureau)
     application = ExpansionApplicationFactory(
@@ -258,14 +263,14 @@ def test_bureau_forms_render(client_as, item, bureau):
     )
     client = client_as("bureau")
     for url in (
-        reverse("planning:visit_create"),
-        reverse("planning:visit_update", args=[item.visit_id]),
-        reverse("planning:rectification_create", args=[item.visit_id]),
-        reverse("planning:rectification_update", args=[item.pk]),
-        reverse("planning:application_create"),
-        reverse("planning:application_update", args=[application.pk]),
-        reverse("planning:experience_create"),
-        reverse("planning:experience_update", args=[experience.pk]),
+        reverse("supervision:visit_create"),
+        reverse("supervision:visit_update", args=[item.visit_id]),
+        reverse("supervision:rectification_create", args=[item.visit_id]),
+        reverse("supervision:rectification_update", args=[item.pk]),
+        reverse("campuses:application_create"),
+        reverse("campuses:application_update", args=[application.pk]),
+        reverse("supervision:experience_create"),
+        reverse("supervision:experience_update", args=[experience.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from campuses.models import EducationGroup
-from planning import services
-from planning.models import Rectification, SupervisionVisit
+from supervision import services
+from supervision.models import Rectification, SupervisionVisit
 from tests.factories import CampusFactory
 
 from .factories import RectificationFactory, SupervisionVisitFactory

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from planning import services
-from planning.models import Experience
+from supervision import services
+from supervision.models import Experience
 
 from .factories import ExperienceFactory
 
-PUBLISHED = reverse("planning:experience_published")
+PUBLISHED = reverse("supervision:experience_published")
 
 
 @pytest.fixture(autouse=True)
@@ -83,18 +83,18 @@ def test_published_page_is_for_everyone_signed_in(client, client_as, outsider, p
         assert [e.title for e in response.context["experiences"]] == ["桃江校区新教师跟岗研修"]
         assert "未发布的草稿" not in response.content.decode()
         assert "js/planning_print.js" in response.content.decode()
-        assert c.get(reverse("planning:experience_detail", args=[published.pk])).status_code == 200
+        assert c.get(reverse("supervision:experience_detail", args=[published.pk])).status_code == 200
     assert other_draft.status == "draft"
 
 
 def test_a_draft_is_404_for_anyone_but_its_author_and_the_bureau(client_as, draft):
-    url = reverse("planning:experience_detail", args=[draft.pk])
-    attachment = reverse("planning:experience_attachment", args=[draft.pk, draft.attachments.get().pk])
+    url = reverse("supervision:experience_detail", args=[draft.pk])
+    attachment = reverse("supervision:experience_attachment", args=[draft.pk, draft.attachments.get().pk])
     for username in ("vp-hongqi", "principal"):
         client = client_as(username)
         assert client.get(url).status_code == 404, username
         assert client.get(attachment).status_code == 404, username
-        exported = client.get(reverse("planning:experience_list"), {"_export": "csv"}).content.decode(
+        exported = client.get(reverse("supervision:experience_list"), {"_export": "csv"}).content.decode(
             "utf-8-sig"
         )
         assert "桃江校区新教师跟岗研修" not in exported
@@ -105,29 +105,31 @@ def test_a_draft_is_404_for_anyone_but_its_author_and_the_bureau(client_as, draf
 
 
 def test_management_list_refuses_users_without_a_role(client, outsider, draft):
-    assert client.get(reverse("planning:experience_list")).status_code == 302
+    assert client.get(reverse("supervision:experience_list")).status_code == 302
     client.force_login(outsider)
-    assert client.get(reverse("planning:experience_list")).status_code == 403
-    assert client.get(reverse("planning:experience_create")).status_code == 403
-    assert client.get(reverse("planning:experience_update", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("supervision:experience_list")).status_code == 403
+    assert client.get(reverse("supervision:experience_create")).status_code == 403
+    assert client.get(reverse("supervision:experience_update", args=[draft.pk])).status_code == 403
 
 
 def test_others_cannot_edit_or_publish_through_urls(client_as, draft, published):
     client = client_as("vp-hongqi")
-    assert client.get(reverse("planning:experience_update", args=[draft.pk])).status_code == 403  # published
-    assert client.post(reverse("planning:experience_unpublish", args=[draft.pk])).status_code == 403
+    assert (
+        client.get(reverse("supervision:experience_update", args=[draft.pk])).status_code == 403
+    )  # published
+    assert client.post(reverse("supervision:experience_unpublish", args=[draft.pk])).status_code == 403
     assert Experience.objects.get().status == "published"
 
 
 def test_bureau_publishes_through_the_page(client_as, draft):
-    response = client_as("bureau").post(reverse("planning:experience_publish", args=[draft.pk]))
+    response = client_as("bureau").post(reverse("supervision:experience_publish", args=[draft.pk]))
     assert response.status_code == 302
     assert Experience.objects.get().status == "published"
 
 
 def test_vp_writes_through_the_form(client_as, campuses):
     response = client_as("vp-longxiang").post(
-        reverse("planning:experience_create"),
+        reverse("supervision:experience_create"),
         {
             "title": "龙翔校区课后服务",
             "campus": campuses["longxiang"].pk,
@@ -142,7 +144,7 @@ def test_vp_writes_through_the_form(client_as, campuses):
 
 
 def test_form_offers_only_campuses_in_scope(client_as, campuses):
-    form = client_as("vp-longxiang").get(reverse("planning:experience_create")).context["form"]
+    form = client_as("vp-longxiang").get(reverse("supervision:experience_create")).context["form"]
     assert list(form.fields["campus"].queryset) == [campuses["longxiang"]]
 
 
@@ -154,7 +156,7 @@ def test_published_page_filters_by_topic(client_as, bureau, campuses, published)
 
 
 def test_experiences_export(client_as, published):
-    response = client_as("bureau").get(reverse("planning:experience_list"), {"_export": "csv"})
+    response = client_as("bureau").get(reverse("supervision:experience_list"), {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][0] == "桃江校区新教师跟岗研修"
 
@@ -167,8 +169,8 @@ def test_pages_keep_constant_queries(client_as, bureau, campuses, django_assert_
     for username in ("bureau", "vp-hongqi"):
         client = client_as(username)
         for url, params in (
-            (reverse("planning:experience_list"), {}),
-            (reverse("planning:experience_list"), {"_export": "xlsx"}),
+            (reverse("supervision:experience_list"), {}),
+            (reverse("supervision:experience_list"), {"_export": "xlsx"}),
             (PUBLISHED, {}),
         ):
             client.get(url, params)

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from campuses.models import EducationGroup, School
-from planning import services
-from planning.models import ExpansionApplication
+from campuses import services
+from campuses.models import EducationGroup, ExpansionApplication, School
 from tests.factories import SchoolFactory
 
 from .factories import ExpansionApplicationFactory
@@ -42,14 +41,14 @@ def application(principal, longshi):
 
 def urls(application):
     return [
-        reverse("planning:application_list"),
-        reverse("planning:application_detail", args=[application.pk]),
-        reverse("planning:application_document", args=[application.pk, application.documents.get().pk]),
+        reverse("campuses:application_list"),
+        reverse("campuses:application_detail", args=[application.pk]),
+        reverse("campuses:application_document", args=[application.pk, application.documents.get().pk]),
     ]
 
 
 def test_anonymous_goes_to_login(client, application):
-    for url in urls(application) + [reverse("planning:application_create")]:
+    for url in urls(application) + [reverse("campuses:application_create")]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url, url
 
@@ -57,9 +56,9 @@ def test_anonymous_goes_to_login(client, application):
 @pytest.mark.parametrize("username", ["outsider", "vp-hongqi"])
 def test_roles_without_expansion_business_are_refused(outsider, client_as, application, username):
     client = client_as(username)
-    for url in urls(application) + [reverse("planning:application_create")]:
+    for url in urls(application) + [reverse("campuses:application_create")]:
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("planning:application_approve", args=[application.pk])).status_code == 403
+    assert client.post(reverse("campuses:application_approve", args=[application.pk])).status_code == 403
 
 
 def test_another_groups_leadership_gets_404_by_url_and_export(client_as, application, django_user_model):
@@ -71,7 +70,7 @@ def test_another_groups_leadership_gets_404_by_url_and_export(client_as, applica
     client = client_as("other-principal")
     for url in urls(application)[1:]:
         assert client.get(url).status_code == 404, url
-    response = client.get(reverse("planning:application_list"), {"_export": "csv"})
+    response = client.get(reverse("campuses:application_list"), {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1
 
@@ -84,29 +83,29 @@ def test_bureau_and_the_groups_leadership_open_it(client_as, application, userna
 
 
 def test_detail_shows_steps_and_buttons_by_role(client_as, application):
-    bureau_page = client_as("bureau").get(reverse("planning:application_detail", args=[application.pk]))
+    bureau_page = client_as("bureau").get(reverse("campuses:application_detail", args=[application.pk]))
     assert bureau_page.context["can_review"] and bureau_page.context["can_reject"]
     assert [step.step for step in bureau_page.context["steps"]] == ["create", "submit"]
-    assert reverse("planning:application_review", args=[application.pk]) in bureau_page.content.decode()
-    principal_page = client_as("principal").get(reverse("planning:application_detail", args=[application.pk]))
+    assert reverse("campuses:application_review", args=[application.pk]) in bureau_page.content.decode()
+    principal_page = client_as("principal").get(reverse("campuses:application_detail", args=[application.pk]))
     assert not principal_page.context["can_review"] and not principal_page.context["can_approve"]
     assert (
-        reverse("planning:application_review", args=[application.pk]) not in principal_page.content.decode()
+        reverse("campuses:application_review", args=[application.pk]) not in principal_page.content.decode()
     )
 
 
 def test_principal_cannot_approve_through_the_url(client_as, application, bureau):
     services.expansion_application_review(user=bureau, application=application)
-    response = client_as("principal").post(reverse("planning:application_approve", args=[application.pk]))
+    response = client_as("principal").post(reverse("campuses:application_approve", args=[application.pk]))
     assert response.status_code == 403
     assert ExpansionApplication.objects.get().status == "under_review"
 
 
 def test_bureau_reviews_and_approves_through_the_page(client_as, application, longshi):
     client = client_as("bureau")
-    client.post(reverse("planning:application_review", args=[application.pk]), {"comment": "材料齐全"})
+    client.post(reverse("campuses:application_review", args=[application.pk]), {"comment": "材料齐全"})
     response = client.post(
-        reverse("planning:application_approve", args=[application.pk]), {"comment": "同意纳入"}
+        reverse("campuses:application_approve", args=[application.pk]), {"comment": "同意纳入"}
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -116,7 +115,7 @@ def test_bureau_reviews_and_approves_through_the_page(client_as, application, lo
 
 def test_reject_without_reasons_is_a_message_and_changes_nothing(client_as, application):
     response = client_as("bureau").post(
-        reverse("planning:application_reject", args=[application.pk]),
+        reverse("campuses:application_reject", args=[application.pk]),
         {"comment": ""},
         follow=True,
         headers={"accept-language": "en"},
@@ -130,7 +129,7 @@ def test_reject_without_reasons_is_a_message_and_changes_nothing(client_as, appl
 def test_principal_applies_through_the_form(client_as, longshi):
     school = SchoolFactory(name="城南小学", code="chengnan")
     response = client_as("principal").post(
-        reverse("planning:application_create"),
+        reverse("campuses:application_create"),
         {
             "kind": "admit_school",
             "target_group": longshi.pk,
@@ -145,7 +144,7 @@ def test_principal_applies_through_the_form(client_as, longshi):
 
 
 def test_form_names_missing_fields_of_a_new_group(client_as, plan):
-    response = client_as("bureau").post(reverse("planning:application_create"), {"kind": "new_group"})
+    response = client_as("bureau").post(reverse("campuses:application_create"), {"kind": "new_group"})
     assert response.status_code == 200
     assert {"proposed_name", "proposed_code", "core_school", "governance_mode"} <= set(
         response.context["form"].errors
@@ -155,7 +154,7 @@ def test_form_names_missing_fields_of_a_new_group(client_as, plan):
 
 def test_form_offers_only_schools_in_no_group(client_as, plan):
     free = SchoolFactory(name="城南小学", code="chengnan")
-    form = client_as("principal").get(reverse("planning:application_create")).context["form"]
+    form = client_as("principal").get(reverse("campuses:application_create")).context["form"]
     assert list(form.fields["school"].queryset) == [free]
     assert School.objects.get(code="longshi-fuxiao") not in form.fields["core_school"].queryset
 
@@ -163,11 +162,11 @@ def test_form_offers_only_schools_in_no_group(client_as, plan):
 def test_applicant_adds_a_document_before_review(client_as, application):
     client = client_as("principal")
     client.post(
-        reverse("planning:application_document_add", args=[application.pk]), {"file": pdf("补充材料.pdf")}
+        reverse("campuses:application_document_add", args=[application.pk]), {"file": pdf("补充材料.pdf")}
     )
     assert application.documents.count() == 2
     download = client.get(
-        reverse("planning:application_document", args=[application.pk, application.documents.last().pk])
+        reverse("campuses:application_document", args=[application.pk, application.documents.last().pk])
     )
     assert download.status_code == 200
 
@@ -178,7 +177,7 @@ def test_list_keeps_constant_queries(client_as, principal, longshi, django_asser
         ExpansionApplicationFactory(applicant=principal, target_group=longshi, school=SchoolFactory())
     for username in ("bureau", "principal"):
         client = client_as(username)
-        url = reverse("planning:application_list")
+        url = reverse("campuses:application_list")
         client.get(url)
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
