@@ -43,7 +43,7 @@ bench-load: $(STAMP)
 	$(PY) bench/load.py
 
 messages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=static
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=static
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 check-deploy: $(STAMP)

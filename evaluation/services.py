@@ -166,25 +166,36 @@ def scheme_save(*, user, scheme: Scheme) -> Scheme:
 
 # --- Scheme status --------------------------------------------------------------------------
 
-TRANSITIONS = {
-    Scheme.Status.DRAFT: {Scheme.Status.OPEN},
-    Scheme.Status.OPEN: {Scheme.Status.CLOSED, Scheme.Status.DRAFT},
-    Scheme.Status.CLOSED: {Scheme.Status.OPEN},
-    Scheme.Status.PUBLISHED: set(),
-}
+def _scheme_manager(user, scheme: Scheme) -> bool:
+    return access.can_manage(user)
+
+
+_MANAGERS_ONLY = gettext_lazy("Your role cannot change assessment schemes.")
+_S = Scheme.Status
+#: draft → open → closed (→ open again for corrections, or back to draft while no score was
+#: entered); publishing is `scheme_publish`. Each step is named after the status it reaches.
+SCHEME_WORKFLOW = Workflow(
+    Scheme,
+    (
+        Step("open", (_S.DRAFT, _S.CLOSED), _S.OPEN, _scheme_manager, _MANAGERS_ONLY, _S.OPEN.label),
+        Step("closed", (_S.OPEN,), _S.CLOSED, _scheme_manager, _MANAGERS_ONLY, _S.CLOSED.label),
+        Step("draft", (_S.OPEN,), _S.DRAFT, _scheme_manager, _MANAGERS_ONLY, _S.DRAFT.label),
+    ),
+    wrong_status=gettext_lazy("A scheme cannot go from %(status)s to %(target)s."),
+    error_field=None,
+)
 
 
 @transaction.atomic
 def scheme_transition(*, user, scheme: Scheme, to_status: str) -> Scheme:
-    """draft → open → closed (→ open again for corrections); publishing is `scheme_publish`."""
-    if not access.can_manage(user):
-        raise PermissionDenied(_("Your role cannot change assessment schemes."))
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if to_status not in TRANSITIONS.get(scheme.status, set()):
-        raise ValidationError(
-            _("A scheme cannot go from %(from)s to %(to)s.")
-            % {"from": scheme.get_status_display(), "to": Scheme.Status(to_status).label}
-        )
+    """Take the step of SCHEME_WORKFLOW that reaches `to_status`, with the checks each needs:
+    indicators before opening, no scores before going back to draft, no unconfirmed flagged cell
+    before closing."""
+    if to_status not in SCHEME_WORKFLOW.steps:
+        if not access.can_manage(user):
+            raise PermissionDenied(_MANAGERS_ONLY)
+        raise ValidationError(_("Choose the status the scheme moves to."))
+    scheme = SCHEME_WORKFLOW.take(user, scheme, to_status)
     if to_status == Scheme.Status.OPEN:
         if not Indicator.objects.filter(scheme=scheme).exists():
             raise ValidationError(_("Add indicators before opening the scheme."))
@@ -201,7 +212,7 @@ def scheme_transition(*, user, scheme: Scheme, to_status: str) -> Scheme:
                 )
                 % {"n": pending}
             )
-    scheme.status = to_status
+    SCHEME_WORKFLOW.move(scheme, to_status)
     scheme.full_clean()
     scheme.save()
     return scheme

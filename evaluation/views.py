@@ -143,8 +143,7 @@ class SchemeDetailView(RoleRequiredMixin, PortalDetailView):
                 flagged=len(selectors.flagged_cells(scheme, unconfirmed_only=True)),
                 snapshots=list(scheme.snapshots.select_related("published_by")[:20]),
                 transitions=[
-                    (status, Scheme.Status(status).label)
-                    for status in sorted(services.TRANSITIONS.get(scheme.status, ()))
+                    (step.name, step.label) for step in services.SCHEME_WORKFLOW.available(user, scheme)
                 ],
             )
         return context
@@ -156,8 +155,8 @@ def scheme_transition(request, pk):
     _require(access.can_manage(request.user))
     try:
         services.scheme_transition(user=request.user, scheme=scheme, to_status=request.POST.get("to", ""))
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("The scheme's status changed."))
     return redirect("evaluation:scheme_detail", pk=scheme.pk)

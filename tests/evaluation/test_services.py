@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluation.models import Appeal, Indicator, PublishedSnapshot, Result, Scheme, Score
 from evaluation.services import (
@@ -250,3 +250,18 @@ def test_evidence_is_uploaded_for_the_own_campus_only(scheme, longshi, vp_hongqi
         evidence_upload(user=vp_hongqi, evaluatee=other, file=SimpleUploadedFile("x.pdf", b"x"))
     with pytest.raises(PermissionDenied):
         evidence_upload(user=supervisor, evaluatee=longshi, file=SimpleUploadedFile("x.pdf", b"x"))
+
+
+def test_scheme_steps_come_from_one_table(scheme, bureau):
+    """SCHEME_WORKFLOW is the scheme page's buttons and the service's rule: an open scheme offers
+    closing and going back to draft; a step from the wrong status names both statuses."""
+    from evaluation.services import SCHEME_WORKFLOW
+
+    assert [step.name for step in SCHEME_WORKFLOW.available(bureau, scheme)] == ["closed", "draft"]
+    refused = "考核方案不能从“评分中”变为“评分中”"
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match=refused):
+        scheme_transition(user=bureau, scheme=scheme, to_status=Scheme.Status.OPEN)
+    with pytest.raises(ValidationError):
+        scheme_transition(user=bureau, scheme=scheme, to_status="<script>")
+    scheme = scheme_transition(user=bureau, scheme=scheme, to_status=Scheme.Status.CLOSED)
+    assert [step.name for step in SCHEME_WORKFLOW.available(bureau, scheme)] == ["open"]
