@@ -177,6 +177,18 @@ class FrozenResult:
     percentile: Decimal
     band: str
     indicator_points: dict[int, Decimal | None]
+    cell_evaluators: dict = field(default_factory=dict)
+    cell_derivations: dict = field(default_factory=dict)
+
+    def evaluators_for(self, indicator_id: int) -> int:
+        try:
+            return int(self.cell_evaluators.get(str(indicator_id), 0))
+        except (TypeError, ValueError):
+            return 0
+
+    def derivation_for(self, indicator_id: int) -> str:
+        value = self.cell_derivations.get(str(indicator_id), "")
+        return value if isinstance(value, str) else ""
 
     @property
     def evaluatee_id(self) -> int:
@@ -218,6 +230,8 @@ def _frozen_result(row: dict) -> FrozenResult:
         percentile=_decimal(row.get("percentile")),
         band=str(row.get("band", "")),
         indicator_points={int(pk): _decimal(points) for pk, points in cells.items()},
+        cell_evaluators=row["evaluators"] if isinstance(row.get("evaluators"), dict) else {},
+        cell_derivations=row["derivations"] if isinstance(row.get("derivations"), dict) else {},
     )
 
 
@@ -393,28 +407,98 @@ def points_to_next_band(scheme: Scheme, result: Result, totals: list[Decimal]) -
 
 
 def year_over_year(evaluatee: Evaluatee) -> list[dict]:
-    """Published totals of the same evaluatee (by code) in earlier schemes of the same kind:
-    year, total, rank, band (two queries)."""
+    """Published totals of the same evaluatee (by code) in earlier schemes of the same kind,
+    read from each scheme's latest published version as it was frozen: year, total, rank, band
+    (two queries)."""
     scheme = evaluatee.scheme
-    snapshots = (
-        PublishedSnapshot.objects.filter(
-            scheme__target_kind=scheme.target_kind, scheme__year__lt=scheme.year, run__isnull=False
-        )
-        .order_by("scheme_id", "-version")
-        .values_list("scheme_id", "run_id")
-    )
     latest: dict[int, int] = {}
-    for scheme_id, run_id in snapshots:
-        latest.setdefault(scheme_id, run_id)
-    results = (
-        Result.objects.filter(run_id__in=latest.values(), evaluatee__code=evaluatee.code)
-        .select_related("evaluatee__scheme")
-        .order_by("evaluatee__scheme__year")
+    for scheme_id, snapshot_id in (
+        PublishedSnapshot.objects.filter(scheme__target_kind=scheme.target_kind, scheme__year__lt=scheme.year)
+        .order_by("scheme_id", "-version")
+        .values_list("scheme_id", "pk")
+    ):
+        latest.setdefault(scheme_id, snapshot_id)
+    history = []
+    for snapshot in PublishedSnapshot.objects.filter(pk__in=latest.values()).select_related("scheme"):
+        row = next((r for r in snapshot_results(snapshot) if r.evaluatee.code == evaluatee.code), None)
+        if row is not None:
+            band = row.get_band_display()
+            history.append({"year": snapshot.scheme.year, "total": row.total, "rank": row.rank, "band": band})
+    return sorted(history, key=lambda h: h["year"])
+
+
+@dataclass(frozen=True)
+class FrozenIndicator:
+    """A leaf indicator as it was published."""
+
+    pk: int
+    code: str
+    name: str
+    max_points: Decimal
+
+
+def frozen_breakdown(
+    snapshot: PublishedSnapshot, evaluatee: Evaluatee
+) -> tuple[FrozenResult | None, list[BreakdownRow], list[Decimal]]:
+    """The evaluatee's published row, its per-indicator breakdown against the peer category's
+    average and the category's totals (highest first), all read from the frozen snapshot: what
+    was published never moves, whatever is computed or corrected later."""
+    rows = snapshot_results(snapshot)
+    mine = next((row for row in rows if row.evaluatee.pk == evaluatee.pk), None)
+    if mine is None:
+        return None, [], []
+    peers = [row for row in rows if row.evaluatee.peer_category == mine.evaluatee.peer_category]
+    breakdown = []
+    for item in snapshot_indicators(snapshot):
+        indicator = FrozenIndicator(
+            pk=item["pk"],
+            code=str(item.get("code", "")),
+            name=str(item.get("name", "")),
+            max_points=_decimal(item.get("max_points")) or Decimal(0),
+        )
+        points = [p for p in (row.indicator_points.get(indicator.pk) for row in peers) if p is not None]
+        breakdown.append(
+            BreakdownRow(
+                indicator=indicator,
+                points=mine.indicator_points.get(indicator.pk),
+                peer_average=(sum(points) / len(points)).quantize(Decimal("0.01")) if points else None,
+                evaluators=mine.evaluators_for(indicator.pk),
+                derivation=derivation_text(mine.derivation_for(indicator.pk)),
+            )
+        )
+    return mine, breakdown, sorted((row.total for row in peers), reverse=True)
+
+
+def evaluatee_results(user, evaluatee: Evaluatee, *, published: bool) -> dict:
+    """The figures of one evaluatee's page: `result`, `breakdown` (per indicator against the peer
+    average), `totals` of its peer category, `to_next_band` and `history`. Published figures come
+    from the frozen snapshot; the current ones (for those who may read them) from the current
+    run. Empty when there is nothing to show yet."""
+    from . import access
+
+    scheme = evaluatee.scheme
+    if published or not access.can_read_unpublished(user):
+        snapshot = latest_snapshot(scheme)
+        if snapshot is None:
+            return {}
+        result, breakdown, totals = frozen_breakdown(snapshot, evaluatee)
+        figures = {"run": snapshot.run, "snapshot": snapshot}
+    else:
+        run = scheme.current_run
+        if run is None:
+            return {}
+        result = Result.objects.filter(run=run, evaluatee=evaluatee).first()
+        breakdown = evaluatee_breakdown(run, evaluatee)
+        totals = peer_totals(run, evaluatee)
+        figures = {"run": run, "snapshot": None}
+    figures.update(
+        result=result,
+        breakdown=breakdown,
+        totals=totals,
+        to_next_band=points_to_next_band(scheme, result, totals) if result else None,
+        history=year_over_year(evaluatee),
     )
-    return [
-        {"year": r.evaluatee.scheme.year, "total": r.total, "rank": r.rank, "band": r.get_band_display()}
-        for r in results
-    ]
+    return figures
 
 
 def results_readable_run(user, scheme: Scheme, *, published: bool) -> ComputationRun | None:

@@ -359,6 +359,8 @@ def snapshot_data(run: ComputationRun) -> dict:
                     str(indicator_id): None if points is None else str(points)
                     for indicator_id, points in result.indicator_points.items()
                 },
+                "evaluators": result.cell_evaluators,
+                "derivations": result.cell_derivations,
             }
         )
     return {

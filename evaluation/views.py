@@ -533,25 +533,23 @@ def evaluatee_detail(request, pk):
         # The current results, when they are the published ones, are shown as published.
         or selectors.scheme_state(scheme).code == "published"
     )
-    run = selectors.results_readable_run(request.user, scheme, published=published)
-    context = {"evaluatee": evaluatee, "scheme": scheme, "run": run, "published": published}
-    if run is not None:
-        result = Result.objects.filter(run=run, evaluatee=evaluatee).first()
-        breakdown = selectors.evaluatee_breakdown(run, evaluatee)
-        totals = selectors.peer_totals(run, evaluatee)
+    figures = selectors.evaluatee_results(request.user, evaluatee, published=published)
+    context = {"evaluatee": evaluatee, "scheme": scheme, "has_results": bool(figures), "published": published}
+    if figures:
+        result, breakdown = figures["result"], figures["breakdown"]
         context.update(
             result=result,
             band_badge=band_badge(result.band, result.get_band_display()) if result else "",
             breakdown=breakdown,
-            to_next_band=selectors.points_to_next_band(scheme, result, totals) if result else None,
-            history=selectors.year_over_year(evaluatee),
+            to_next_band=figures["to_next_band"],
+            history=figures["history"],
             chart_data={
                 "indicators": [row.indicator.code for row in breakdown],
                 "names": [row.indicator.name for row in breakdown],
                 "mine": [None if row.points is None else float(row.points) for row in breakdown],
                 "peers": [None if row.peer_average is None else float(row.peer_average) for row in breakdown],
                 "max": [float(row.indicator.max_points) for row in breakdown],
-                "totals": [float(t) for t in totals],
+                "totals": [float(t) for t in figures["totals"]],
                 "total": float(result.total) if result else None,
                 "labels": {"mine": evaluatee.name, "peers": _("Peer average"), "count": _("Evaluatees")},
             },

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation.models import Evidence, Indicator, Scheme, Score
+from evaluation.models import Evidence, Indicator, Result, Scheme, Score
 from evaluation.services import results_compute_now, scheme_publish
 from tests.evaluation.factories import EvaluateeFactory
 
@@ -81,3 +81,27 @@ def test_vp_uploads_evidence_for_own_school_only(scheme, longshi, client_as):
         .status_code
         == 403
     )
+
+
+def test_published_evaluatee_page_reads_the_frozen_snapshot(scored, scheme, bureau, client_as):
+    """After publication the evaluatee's page shows what was published, whatever changes live:
+    the run's own rows, a new computation, the indicator's code."""
+    Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.CLOSED)
+    snapshot = scheme_publish(user=bureau, scheme=Scheme.objects.get(pk=scheme.pk))
+    Result.objects.filter(run=snapshot.run).update(total=Decimal("77.7"), band="excellent")
+    Indicator.objects.filter(scheme=scheme, code="A1.2").update(code="Z9.9")
+    Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.OPEN)
+    Score.objects.update(points=Decimal("2"))
+    results_compute_now(scheme=scheme)
+    url = reverse("evaluation:evaluatee_detail", args=[scored.pk])
+    for username, query in (("vp-hongqi", ""), ("bureau", "?published=1")):
+        response = client_as(username).get(url + query)
+        page = response.content.decode()
+        assert response.context["result"].total == Decimal("13.5"), username
+        codes = [r.indicator.code for r in response.context["breakdown"]]
+        assert "A1.2" in codes and "Z9.9" not in codes and "77.7" not in page, username
+        row = next(r for r in response.context["breakdown"] if r.indicator.code == "A1.2")
+        assert row.points == Decimal("13.5") and row.peer_average == Decimal("13.50")
+    # The bureau's current view follows the new computation.
+    current = client_as("bureau").get(url).context
+    assert current["result"].total == Decimal("2")
