@@ -18,7 +18,7 @@ from kernel.models import POLICY_RULES, PolicySetting, policy_values
 from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
 from kernel.scoping import CampusRows
 
-from .models import Campus, EducationGroup, EnrollmentSnapshot, Stage
+from .models import Campus, EducationGroup, EnrollmentSnapshot, School, Stage
 
 #: Grades 1 to 6 are primary, 7 to 9 junior secondary (for the class-size standard of a grade).
 LAST_PRIMARY_GRADE = 6
@@ -420,3 +420,21 @@ def user_campus_rows(user, roles: frozenset[str]) -> CampusRows:
         campus_q |= Q(school__group_id__in=group_ids)
     rows = tuple(Campus.objects.filter(campus_q).values_list("pk", "school_id", "school__group_id"))
     return CampusRows(group_ids, rows)
+
+
+def schools_of_group(*, user, group: EducationGroup) -> list[School]:
+    """The group's schools the user may read (a vice-principal: their campus's school)."""
+    return list(School.objects.for_user(user).filter(group=group).select_related("peer_category").distinct())
+
+
+def campuses_in_scope(
+    *, user, group: EducationGroup | None = None, school: School | None = None
+) -> list[Campus]:
+    """The campuses of a group or a school that the user may read, with their school and
+    executive vice-principal."""
+    campuses = Campus.objects.for_user(user).select_related("school", "executive_vice_principal")
+    if group is not None:
+        campuses = campuses.filter(school__group=group)
+    if school is not None:
+        campuses = campuses.filter(school=school)
+    return list(campuses)

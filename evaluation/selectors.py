@@ -25,10 +25,12 @@ from django.db.models import (
 from .compute import derivation_text
 from .models import (
     BAND_ORDER,
+    Appeal,
     Band,
     CellReview,
     ComputationRun,
     Evaluatee,
+    Evidence,
     Indicator,
     PublishedSnapshot,
     Result,
@@ -514,8 +516,6 @@ def results_readable_run(user, scheme: Scheme, *, published: bool) -> Computatio
 
 
 def appeals_for(user, scheme: Scheme):
-    from .models import Appeal
-
     return (
         Appeal.objects.for_user(user)
         .filter(evaluatee__scheme=scheme)
@@ -716,4 +716,18 @@ def latest_published_ranking() -> Scheme | None:
         .annotate(**published_version_annotations())
         .order_by("-year", "-published_on", "-pk")
         .first()
+    )
+
+
+def evaluatee_evidence(user, evaluatee: Evaluatee) -> list:
+    """The self-assessment evidence of an evaluatee the user may read."""
+    return list(
+        Evidence.objects.for_user(user).filter(evaluatee=evaluatee).select_related("indicator", "uploaded_by")
+    )
+
+
+def evaluatee_appeals(user, evaluatee: Evaluatee) -> list:
+    """The appeals about an evaluatee the user may read."""
+    return list(
+        Appeal.objects.for_user(user).filter(evaluatee=evaluatee).select_related("indicator", "decided_by")
     )

@@ -555,20 +555,12 @@ def evaluatee_detail(request, pk):
             },
         )
     context.update(
-        evidence=list(
-            Evidence.objects.for_user(request.user)
-            .filter(evaluatee=evaluatee)
-            .select_related("indicator", "uploaded_by")
-        ),
+        evidence=selectors.evaluatee_evidence(request.user, evaluatee),
         evidence_form=EvidenceForm(scheme=scheme)
         if access.can_submit_evidence(request.user)
         and scheme.status in (Scheme.Status.DRAFT, Scheme.Status.OPEN)
         else None,
-        appeals=list(
-            Appeal.objects.for_user(request.user)
-            .filter(evaluatee=evaluatee)
-            .select_related("indicator", "decided_by")
-        ),
+        appeals=selectors.evaluatee_appeals(request.user, evaluatee),
         appeal_form=AppealForm(scheme=scheme)
         if access.can_file_appeal(request.user) and scheme.status == Scheme.Status.PUBLISHED
         else None,

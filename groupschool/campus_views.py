@@ -18,16 +18,17 @@ from campuses.models import Campus, EducationGroup, School
 from campuses.selectors import (
     ClassSizeThresholds,
     campus_terms,
+    campuses_in_scope,
     enrollment_figures,
     enrollment_totals,
     policy_rows,
     policy_values_from_rows,
+    schools_of_group,
 )
 from campuses.tables import CampusTable
 from campuses.views import ENROLLMENT_RULES, ROTATION_RULES, links, requested_year
 from kernel.generic import PortalDetailView, PortalListView
-from staff.models import LeadershipPost, StaffingQuota
-from staff.selectors import rotation_figures, staff_figures, staff_totals
+from staff.selectors import group_leadership, latest_quota, rotation_figures, staff_figures, staff_totals
 
 
 class CampusFiguresMixin:
@@ -69,18 +70,10 @@ class EducationGroupDetailView(CampusFiguresMixin, PortalDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         group = self.object
-        schools = list(
-            School.objects.for_user(user).filter(group=group).select_related("peer_category").distinct()
-        )
-        campuses = list(
-            Campus.objects.for_user(user)
-            .filter(school__group=group)
-            .select_related("school", "executive_vice_principal")
-        )
         context.update(
-            schools=schools,
-            leadership=LeadershipPost.objects.filter(group=group).select_related("person"),
-            **self.campus_figures(campuses),
+            schools=schools_of_group(user=user, group=group),
+            leadership=group_leadership(group=group),
+            **self.campus_figures(campuses_in_scope(user=user, group=group)),
         )
         return context
 
@@ -97,11 +90,7 @@ class SchoolDetailView(CampusFiguresMixin, PortalDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campuses = list(
-            Campus.objects.for_user(self.request.user)
-            .filter(school=self.object)
-            .select_related("school", "executive_vice_principal")
-        )
+        campuses = campuses_in_scope(user=self.request.user, school=self.object)
         context.update(self.campus_figures(campuses))
         return context
 
@@ -153,7 +142,7 @@ class CampusDetailView(PortalDetailView):
             rotation=rotations.for_campus(campus.pk),
             rotations=rotations,
             year=year,
-            quota=StaffingQuota.objects.filter(campus=campus).order_by("-year").first(),
+            quota=latest_quota(campus=campus),
             policy_rules=rules,
             campus_links=links(
                 (_("Staff"), "staff:member_list", f"home_campus={campus.pk}"),

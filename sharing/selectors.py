@@ -386,3 +386,29 @@ def sharing_figures_by_campus(*, campus_ids, year: int) -> dict[int, CampusShari
     for row in participations:
         figures[row["staffmember__home_campus_id"]].activity_participations = row["n"]
     return figures
+
+
+def budget_id_for(*, user, school_id: int, line, year: int) -> int | None:
+    """The id of the school's budget for a line and year, if the user may read it."""
+    return (
+        Budget.objects.for_user(user)
+        .filter(school_id=school_id, line=line, year=year)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def asset_transfers(*, asset: Asset) -> list[AssetTransfer]:
+    """Every transfer of an asset (each move), oldest first, with the people and campuses."""
+    return list(
+        asset.transfers.select_related(
+            "from_campus", "to_campus", "requested_by", "approved_by", "received_by"
+        ).order_by("requested_at", "pk")
+    )
+
+
+def resource_uses_by_campus(*, resource: TeachingResource) -> list[dict]:
+    """Downloads and uses of a resource per campus and kind: campus__name, kind, n."""
+    return list(
+        resource.uses.values("campus__name", "kind").annotate(n=Count("pk")).order_by("campus__name", "kind")
+    )

@@ -268,12 +268,7 @@ def _allocation_help(user, campus: Campus, line, year: int) -> dict:
     the budget's "allocate" page (or "new budget" when the school has none for the line and year);
     for the others, the allocations they may read, with who allocates."""
     if permissions.can_plan_funds(user):
-        budget = (
-            Budget.objects.for_user(user)
-            .filter(school_id=campus.school_id, line=line, year=year)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        budget = selectors.budget_id_for(user=user, school_id=campus.school_id, line=line, year=year)
         if budget is not None:
             url = reverse("sharing:allocation_create", args=[budget])
             return {"url": url, "label": _("Allocate to a campus")}
@@ -417,11 +412,7 @@ class AssetDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, asset = self.request.user, self.object
-        transfers = list(
-            asset.transfers.select_related(
-                "from_campus", "to_campus", "requested_by", "approved_by", "received_by"
-            ).order_by("requested_at", "pk")
-        )
+        transfers = selectors.asset_transfers(asset=asset)
         context.update(
             transfers=[(t, status_badge(t)) for t in transfers],
             open_transfer=next((t for t in transfers if t.is_open), None),
@@ -568,11 +559,7 @@ class TeachingResourceDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resource = self.object
-        by_campus = list(
-            resource.uses.values("campus__name", "kind")
-            .annotate(n=Count("pk"))
-            .order_by("campus__name", "kind")
-        )
+        by_campus = selectors.resource_uses_by_campus(resource=resource)
         context.update(
             uses_by_campus=by_campus,
             uses_total=sum(row["n"] for row in by_campus),

@@ -47,6 +47,7 @@ from .models import (
     ResponsibilityArea,
     ResponsibilityAssignment,
     Rotation,
+    StaffingQuota,
     StaffMember,
     Studio,
 )
@@ -680,3 +681,13 @@ def responsibility_blocks(*, user) -> list[dict]:
             }
         )
     return blocks
+
+
+def group_leadership(*, group: EducationGroup):
+    """The posts of the group's leadership with the people holding them (group-wide records)."""
+    return LeadershipPost.objects.filter(group=group).select_related("person")
+
+
+def latest_quota(*, campus: Campus) -> StaffingQuota | None:
+    """The campus's staffing quota of the latest year it has one."""
+    return StaffingQuota.objects.filter(campus=campus).order_by("-year").first()
