@@ -94,7 +94,7 @@ def may_open(user, url: str) -> bool:
     The view's own test is asked: a view class may say so itself with a `user_may_open(user)`
     classmethod; otherwise a view refusing roles (kernel.generic.RoleRequiredMixin) is
     asked about its `allowed_roles`. Views without a role test are open to every signed-in user.
-    tests/test_menu.py follows every menu link of every demo role and expects a 200."""
+    tests/groupschool/test_menu.py follows every menu link of every demo role and expects a 200."""
     try:
         match = resolve(url)
     except Resolver404:

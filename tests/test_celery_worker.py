@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from staff.models import Rotation
-from tests.factories import RotationFactory
+from tests.staff.factories import RotationFactory
 
 pytestmark = [
     pytest.mark.celery_worker,

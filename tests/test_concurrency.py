@@ -14,7 +14,7 @@ from django.urls import reverse
 from kernel.concurrency import VERSION_FIELD, Versioned, revision_data
 from staff.models import PostType, ProfessionalTitle, StaffMember, Subject
 from tests.admin.forms import change_form_data
-from tests.factories import StaffMemberFactory
+from tests.staff.factories import StaffMemberFactory
 
 
 def _form(member, **changes):

@@ -37,9 +37,10 @@ from staff.models import (
     Unit,
 )
 from supervision.models import Rectification, SupervisionVisit
-from tests import factories
+from tests.campuses import factories as campuses_factories
 from tests.campuses.factories import ExpansionApplicationFactory
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
+from tests.kernel import factories as kernel_factories
 from tests.planning.factories import (
     DocumentFactory,
     MeasureFactory,
@@ -48,6 +49,7 @@ from tests.planning.factories import (
     SubTaskFactory,
     plan_group,
 )
+from tests.staff import factories as staff_factories
 from tests.supervision.factories import RectificationFactory, SupervisionVisitFactory
 
 _counter = itertools.count(1)
@@ -60,40 +62,40 @@ def _n() -> int:
 def _leading_group():
     return LeadingGroup.objects.create(
         name=f"领导小组{_n()}",
-        group=factories.EducationGroupFactory(),
-        office_director=factories.StaffMemberFactory(),
+        group=campuses_factories.EducationGroupFactory(),
+        office_director=staff_factories.StaffMemberFactory(),
     )
 
 
 def _user_with_campus():
     user = get_user_model().objects.create_user(f"row-user-{_n()}")
     user.groups.add(Group.objects.get_or_create(name="campus_vp")[0])
-    assign_perm(CAMPUS_PERMISSION, user, factories.CampusFactory())
+    assign_perm(CAMPUS_PERMISSION, user, campuses_factories.CampusFactory())
     return user
 
 
 def _group_with_permission():
     group = Group.objects.create(name=f"group-{_n()}")
-    assign_perm(GROUP_PERMISSION, group, factories.EducationGroupFactory())
+    assign_perm(GROUP_PERMISSION, group, campuses_factories.EducationGroupFactory())
     return group
 
 
 def _enrollment():
-    return factories.EnrollmentSnapshotFactory(grade=1)
+    return campuses_factories.EnrollmentSnapshotFactory(grade=1)
 
 
 def _campus_for_group(group):
-    school = factories.SchoolFactory(group=group)
-    return factories.CampusFactory(school=school)
+    school = campuses_factories.SchoolFactory(group=group)
+    return campuses_factories.CampusFactory(school=school)
 
 
 def _responsibility():
-    group = factories.EducationGroupFactory()
+    group = campuses_factories.EducationGroupFactory()
     return ResponsibilityAssignment.objects.create(
         group=group,
         area=ResponsibilityArea.SAFETY,
         campus=_campus_for_group(group),
-        person=factories.StaffMemberFactory(),
+        person=staff_factories.StaffMemberFactory(),
     )
 
 
@@ -131,14 +133,14 @@ def _cell_review():
         indicator=indicator,
         evaluatee=EvaluateeFactory(scheme=indicator.scheme),
         reason="评分分歧超过容差，组长确认。",
-        reviewed_by=factories.UserFactory(),
+        reviewed_by=kernel_factories.UserFactory(),
     )
 
 
 def _published_snapshot():
     """Version 1 of a scheme of its own (versions are unique per scheme)."""
     return PublishedSnapshot.objects.create(
-        scheme=SchemeFactory(), version=1, data={}, published_by=factories.UserFactory()
+        scheme=SchemeFactory(), version=1, data={}, published_by=kernel_factories.UserFactory()
     )
 
 
@@ -147,14 +149,14 @@ def _budget():
     n = _n()
     line = BudgetLine.objects.create(code=f"line-{n}", name=f"预算科目{n}", order=n)
     return Budget.objects.create(
-        school=factories.SchoolFactory(), year=2026, line=line, amount=Decimal("1000.00")
+        school=campuses_factories.SchoolFactory(), year=2026, line=line, amount=Decimal("1000.00")
     )
 
 
 def _allocation():
     budget = _budget()
     return Allocation.objects.create(
-        budget=budget, campus=factories.CampusFactory(school=budget.school), amount=Decimal("500.00")
+        budget=budget, campus=campuses_factories.CampusFactory(school=budget.school), amount=Decimal("500.00")
     )
 
 
@@ -163,8 +165,8 @@ def _reallocation():
     budget = _budget()
     return Reallocation.objects.create(
         budget=budget,
-        from_campus=factories.CampusFactory(school=budget.school),
-        to_campus=factories.CampusFactory(school=budget.school),
+        from_campus=campuses_factories.CampusFactory(school=budget.school),
+        to_campus=campuses_factories.CampusFactory(school=budget.school),
         amount=Decimal("100.00"),
         reason="校区间调剂",
     )
@@ -172,14 +174,14 @@ def _reallocation():
 
 def _asset_transfer():
     """An open transfer of an asset of its own between two campuses of one school."""
-    giving = factories.CampusFactory()
+    giving = campuses_factories.CampusFactory()
     asset = Asset.objects.create(
         code=f"ZC-{_n()}", name="投影仪", category="it", value=Decimal("4999.90"), campus=giving
     )
     return AssetTransfer.objects.create(
         asset=asset,
         from_campus=giving,
-        to_campus=factories.CampusFactory(school=giving.school),
+        to_campus=campuses_factories.CampusFactory(school=giving.school),
         reason="校区间调剂",
     )
 
@@ -194,28 +196,30 @@ BUILDERS = {
     Unit: lambda: Unit.objects.create(code=f"unit-{_n()}", name=f"股室{_n()}", kind="bureau_office"),
     LeadingGroup: _leading_group,
     LeadingGroupMembership: lambda: LeadingGroupMembership.objects.create(
-        leading_group=_leading_group(), person=factories.StaffMemberFactory(), role="member"
+        leading_group=_leading_group(), person=staff_factories.StaffMemberFactory(), role="member"
     ),
     LeadershipPost: lambda: LeadershipPost.objects.create(
-        group=factories.EducationGroupFactory(), post="vice_principal", person=factories.StaffMemberFactory()
+        group=campuses_factories.EducationGroupFactory(),
+        post="vice_principal",
+        person=staff_factories.StaffMemberFactory(),
     ),
     ResponsibilityAssignment: _responsibility,
     StudioMembership: lambda: StudioMembership.objects.create(
-        studio=factories.StudioFactory(), member=factories.StaffMemberFactory()
+        studio=staff_factories.StudioFactory(), member=staff_factories.StaffMemberFactory()
     ),
     PeriodicTask: _periodic_task,
     CellReview: _cell_review,
     PublishedSnapshot: _published_snapshot,
     ExpansionApplication: lambda: ExpansionApplicationFactory(
-        target_group=factories.EducationGroupFactory(), school=factories.SchoolFactory()
+        target_group=campuses_factories.EducationGroupFactory(), school=campuses_factories.SchoolFactory()
     ),
     Rectification: lambda: RectificationFactory(
-        visit=SupervisionVisitFactory(campus=factories.CampusFactory())
+        visit=SupervisionVisitFactory(campus=campuses_factories.CampusFactory())
     ),
     ReminderRun: lambda: ReminderRun.objects.create(
         day=datetime.date(2026, 1, 1) + datetime.timedelta(days=_n())
     ),
-    SubTask: lambda: SubTaskFactory(campus=factories.CampusFactory()),
+    SubTask: lambda: SubTaskFactory(campus=campuses_factories.CampusFactory()),
     # The nullable columns of the changelist filled, so that each shows a related row.
     Measure: lambda: MeasureFactory(phase=_plan_phase(), campus=_plan_campus()),
     Meeting: lambda: MeetingFactory(campus=_plan_campus()),
@@ -223,7 +227,7 @@ BUILDERS = {
         phase=_plan_phase(), campus=_plan_campus(), approved_at_meeting=MeetingFactory()
     ),
     ProgressReport: _progress_report,
-    SupervisionVisit: lambda: SupervisionVisitFactory(campus=factories.CampusFactory()),
+    SupervisionVisit: lambda: SupervisionVisitFactory(campus=campuses_factories.CampusFactory()),
     Budget: _budget,
     Allocation: _allocation,
     AssetTransfer: _asset_transfer,
@@ -235,17 +239,16 @@ MAX_ROWS = {PolicySetting: len(POLICY_RULES)}
 
 
 def builder_for(model):
-    """The model's builder here, else its factory (tests/factories.py, then the app's
-    tests/<app>/factories.py), else one made from the field types (tests/security/crawl.py)."""
+    """The model's builder here, else its factory (the app's tests/<app>/factories.py; accounts'
+    in tests/kernel/factories.py), else one made from the field types (tests/security/crawl.py)."""
     if model in BUILDERS:
         return BUILDERS[model]
-    factory = getattr(factories, f"{model.__name__}Factory", None)
-    if factory is None:
-        try:
-            app_factories = importlib.import_module(f"tests.{model._meta.app_label}.factories")
-        except ImportError:
-            app_factories = None
-        factory = getattr(app_factories, f"{model.__name__}Factory", None)
+    package = "kernel" if model._meta.label == "auth.User" else model._meta.app_label
+    try:
+        app_factories = importlib.import_module(f"tests.{package}.factories")
+    except ImportError:
+        app_factories = None
+    factory = getattr(app_factories, f"{model.__name__}Factory", None)
     return factory or _from_field_types(model)
 
 

@@ -103,7 +103,7 @@ def test_export_headers_name_the_columns_and_explain_their_codes(plan):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_exported_sheet_imports_again_in_either_language(plan, campuses, language):
-    from tests.factories import StaffMemberFactory
+    from tests.staff.factories import StaffMemberFactory
 
     StaffMemberFactory(staff_number="R1", name="往返", home_campus=campuses["hongqi"])
     with translation.override(language):

@@ -11,7 +11,7 @@ from kernel.concurrency import revision_data
 from kernel.models import PolicySetting
 from kernel.roles import CAMPUS_PERMISSION, Role
 from staff.models import StaffMember
-from tests import factories
+from tests.staff import factories as staff_factories
 
 from .forms import change_form_data, inline_prefix
 
@@ -23,7 +23,7 @@ def _change_url(obj):
 
 
 def test_admin_change_of_a_staff_member_records_who_changed_it(campuses, admin_user, client_as):
-    member = factories.StaffMemberFactory(home_campus=campuses["hongqi"], name="周七")
+    member = staff_factories.StaffMemberFactory(home_campus=campuses["hongqi"], name="周七")
     client = client_as("admin")
     data = change_form_data(client.get(_change_url(member)))
     data["name"] = "周七七"
@@ -136,7 +136,7 @@ def _change_url_history(row):
 @pytest.mark.parametrize("model", [StaffMember, Campus])
 def test_history_page_of_a_record_loads_for_the_admin(campuses, client_as, model):
     obj = (
-        factories.StaffMemberFactory(home_campus=campuses["hongqi"])
+        staff_factories.StaffMemberFactory(home_campus=campuses["hongqi"])
         if model is StaffMember
         else campuses["hongqi"]
     )

@@ -16,8 +16,9 @@ from kernel.admin_base import ScopedAdmin
 from kernel.models import PolicySetting
 from kernel.scoping import rule_for
 from staff.models import ResponsibilityAssignment, StaffMember, StudioMembership
-from tests import factories
+from tests.campuses import factories as campuses_factories
 from tests.campuses.factories import ExpansionApplicationFactory
+from tests.staff import factories as staff_factories
 
 PORTAL_APPS = ("groupschool", "campuses", "staff")
 #: Records of the whole group (the plan has one group): every campus of it reaches them.
@@ -48,22 +49,22 @@ def rows_on_every_campus(campuses):
     for index, code in enumerate(codes):
         campus = campuses[code]
         other = campuses[codes[(index + 1) % len(codes)]]
-        staff = factories.StaffMemberFactory(home_campus=campus, name=f"{campus.name}教师")
-        factories.DistinctionFactory(staff=staff)
-        factories.MentorshipFactory(mentor=staff, mentee__home_campus=campus, campus=campus)
-        factories.EnrollmentSnapshotFactory(campus=campus)
-        factories.StaffingQuotaFactory(campus=campus)
-        studio = factories.StudioFactory(leader=staff, campus=campus)
+        staff = staff_factories.StaffMemberFactory(home_campus=campus, name=f"{campus.name}教师")
+        staff_factories.DistinctionFactory(staff=staff)
+        staff_factories.MentorshipFactory(mentor=staff, mentee__home_campus=campus, campus=campus)
+        campuses_factories.EnrollmentSnapshotFactory(campus=campus)
+        staff_factories.StaffingQuotaFactory(campus=campus)
+        studio = staff_factories.StudioFactory(leader=staff, campus=campus)
         StudioMembership.objects.create(studio=studio, member=staff)
-        factories.ResearchProjectFactory(leader=staff, campus=campus)
-        factories.CrossCampusActivityFactory(host_campus=campus)
-        factories.RotationFactory(staff=staff, from_campus=campus, to_campus=other)
+        staff_factories.ResearchProjectFactory(leader=staff, campus=campus)
+        staff_factories.CrossCampusActivityFactory(host_campus=campus)
+        staff_factories.RotationFactory(staff=staff, from_campus=campus, to_campus=other)
         ResponsibilityAssignment.objects.create(
             group=campus.school.group, area="safety", campus=campus, person=staff
         )
     # An application to admit a school into the group: its leadership's, no campus's.
     group = campuses["hongqi"].school.group
-    ExpansionApplicationFactory(target_group=group, school=factories.SchoolFactory())
+    ExpansionApplicationFactory(target_group=group, school=campuses_factories.SchoolFactory())
     return campuses
 
 

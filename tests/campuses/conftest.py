@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import EnrollmentSnapshotFactory
+from tests.campuses.factories import EnrollmentSnapshotFactory
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from kernel.models import PolicySetting
 from staff.models import Rotation
-from tests.factories import (
-    CampusFactory,
+from tests.campuses.factories import CampusFactory, EnrollmentSnapshotFactory
+from tests.staff.factories import (
     DistinctionFactory,
-    EnrollmentSnapshotFactory,
     RotationFactory,
     StaffingQuotaFactory,
     StaffMemberFactory,

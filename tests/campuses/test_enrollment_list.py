@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from kernel.models import PolicySetting
-from tests.factories import CampusFactory, EnrollmentSnapshotFactory
+from tests.campuses.factories import CampusFactory, EnrollmentSnapshotFactory
 
 LIST = reverse("campuses:enrollment_list")
 

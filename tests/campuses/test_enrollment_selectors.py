@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from campuses.selectors import Term, enrollment_figures, enrollment_totals
 from kernel.models import PolicySetting
-from tests.factories import CampusFactory, EnrollmentSnapshotFactory, SchoolFactory
+from tests.campuses.factories import CampusFactory, EnrollmentSnapshotFactory, SchoolFactory
 
 
 def snapshot(campus, sizes, *, grade=1, year=2025, semester=1):

@@ -11,7 +11,7 @@ from campuses import services
 from campuses.models import ApplicationStep, EducationGroup, ExpansionApplication, School
 from kernel.scoping import user_scope
 from kernel.services import group_grant_access
-from tests.factories import CampusFactory, SchoolFactory
+from tests.campuses.factories import CampusFactory, SchoolFactory
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from campuses import services
 from campuses.models import EducationGroup, ExpansionApplication, School
-from tests.factories import SchoolFactory
+from tests.campuses.factories import SchoolFactory
 
 from .factories import ExpansionApplicationFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from campuses.models import EducationGroup
-from tests.factories import CampusFactory, EducationGroupFactory, SchoolFactory
+from tests.campuses.factories import CampusFactory, EducationGroupFactory, SchoolFactory
 
 LIST = reverse("campuses:group_list")
 

@@ -9,13 +9,8 @@ from campuses.models import Campus
 from kernel.models import PolicySetting, policy_values
 from staff.models import Distinction, Mentorship, PostType, Rotation
 from staff.selectors import RotationCounts, rotation_counts, rotation_figures, staff_figures
-from tests.factories import (
-    CampusFactory,
-    DistinctionFactory,
-    MentorshipFactory,
-    RotationFactory,
-    StaffMemberFactory,
-)
+from tests.campuses.factories import CampusFactory
+from tests.staff.factories import DistinctionFactory, MentorshipFactory, RotationFactory, StaffMemberFactory
 
 
 def test_staff_figures_count_in_post_teachers_backbone_and_active_pairs(db):

@@ -5,7 +5,8 @@ from decimal import Decimal
 import factory
 
 from evaluation.models import Evaluatee, Indicator, Scheme, Score, TargetKind
-from tests.factories import SchoolFactory, UserFactory
+from tests.campuses.factories import SchoolFactory
+from tests.kernel.factories import UserFactory
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):

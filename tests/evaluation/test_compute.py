@@ -12,9 +12,9 @@ from evaluation.compute import run_compute
 from evaluation.models import CellReview, ComputationRun, Indicator, Result, Scheme, Score
 from evaluation.selectors import run_cells
 from evaluation.services import results_compute_now
+from tests.campuses.factories import PeerCategoryFactory, SchoolFactory
 from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
 from tests.evaluation.reference import reference_results
-from tests.factories import PeerCategoryFactory, SchoolFactory
 
 WEIGHTS = [Decimal("1"), Decimal("1.5"), Decimal("2"), Decimal("0.5")]
 

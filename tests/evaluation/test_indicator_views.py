@@ -111,7 +111,7 @@ def test_scheme_page_offers_editing_to_managers_only(scheme, client_as):
 def test_new_schools_join_an_open_scheme_on_request(scheme, client_as):
     from campuses.models import School
     from evaluation.models import Evaluatee
-    from tests.factories import SchoolFactory
+    from tests.campuses.factories import SchoolFactory
 
     peer = School.objects.exclude(peer_category=None).first().peer_category
     before = Evaluatee.objects.filter(scheme=scheme).count()

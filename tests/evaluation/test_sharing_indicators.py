@@ -12,8 +12,8 @@ from evaluation.services import evaluatees_sync, results_compute_now
 from sharing import services
 from staff.selectors import staff_figures
 from tests.evaluation.factories import IndicatorFactory, SchemeFactory
-from tests.factories import CrossCampusActivityFactory, StaffMemberFactory
 from tests.sharing.conftest import make_asset, make_resource
+from tests.staff.factories import CrossCampusActivityFactory, StaffMemberFactory
 
 YEAR = 2026
 C = Indicator.Computation

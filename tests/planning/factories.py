@@ -14,7 +14,8 @@ from planning.models import (
     ProgressReport,
     SubTask,
 )
-from tests.factories import EducationGroupFactory, UserFactory
+from tests.campuses.factories import EducationGroupFactory
+from tests.kernel.factories import UserFactory
 
 
 def plan_group():

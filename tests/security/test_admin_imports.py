@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from staff.models import StaffMember
-from tests.test_imports import GOOD_ROWS, _sheet
+from tests.kernel.test_imports import GOOD_ROWS, _sheet
 
 
 def _upload(client, content: bytes, name="staff.csv"):

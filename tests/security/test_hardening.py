@@ -268,7 +268,7 @@ def test_list_exports_write_formulas_as_text(plan, campuses, client_as, value):
 
     import openpyxl
 
-    from tests.factories import StaffMemberFactory
+    from tests.staff.factories import StaffMemberFactory
 
     StaffMemberFactory(name=value, staff_number="F1", home_campus=campuses["hongqi"])
     client = client_as("bureau")

@@ -31,7 +31,7 @@ from django.urls import reverse
 from kernel.roles import Role
 from kernel.scoping import forget_scope, restrict, rule_for
 from kernel.services import campus_grant_access, group_grant_access, user_set_roles
-from tests import factories
+from tests.campuses import factories as campuses_factories
 from tests.security import crawl
 from tests.security.permission_matrix import EXPECTED, PERSONAS
 
@@ -42,9 +42,9 @@ OWN, OTHER = "hongqi", "taojiang"
 
 def _second_group():
     """Another group with one campus, its leader and its vice-principal."""
-    group = factories.EducationGroupFactory(code="other-group", name="另一教育集团")
-    school = factories.SchoolFactory(group=group, name="另一集团学校")
-    campus = factories.CampusFactory(school=school, code="other-campus", name="另一集团校区")
+    group = campuses_factories.EducationGroupFactory(code="other-group", name="另一教育集团")
+    school = campuses_factories.SchoolFactory(group=group, name="另一集团学校")
+    campus = campuses_factories.CampusFactory(school=school, code="other-campus", name="另一集团校区")
     User = get_user_model()
     leader = User.objects.create_user("other-leader", password="x")
     user_set_roles(user=leader, roles=[Role.GROUP_LEADERSHIP])

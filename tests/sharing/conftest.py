@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sharing.models import Allocation, Asset, Budget, BudgetLine, Spending, TeachingResource
-from tests.factories import StaffMemberFactory
+from tests.staff.factories import StaffMemberFactory
 
 YEAR = 2026
 

@@ -234,7 +234,7 @@ def test_vp_funds_page_shows_only_own_campus(client_as, campuses, budget, spendi
 
 
 def test_per_pupil_uses_the_latest_term(client_as, campuses, budget, spendings):
-    from tests.factories import EnrollmentSnapshotFactory
+    from tests.campuses.factories import EnrollmentSnapshotFactory
 
     campus = campuses["longxiang"]
     EnrollmentSnapshotFactory(

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from sharing.models import ResourceUse, TeachingResource
 from sharing.selectors import resource_sharing
-from tests.factories import CampusFactory, StaffMemberFactory
+from tests.campuses.factories import CampusFactory
+from tests.staff.factories import StaffMemberFactory
 
 from .conftest import make_resource, upload
 

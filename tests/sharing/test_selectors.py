@@ -7,7 +7,7 @@ from django.urls import reverse
 from campuses.models import Campus
 from sharing import services
 from sharing.selectors import sharing_indicators
-from tests.factories import CrossCampusActivityFactory, StaffMemberFactory
+from tests.staff.factories import CrossCampusActivityFactory, StaffMemberFactory
 
 from .conftest import YEAR, make_asset, make_resource, make_spending
 

@@ -11,7 +11,8 @@ from campuses.models import EducationGroup
 from kernel.concurrency import revision_data
 from staff import services
 from staff.models import LeadershipPost, ResponsibilityArea, ResponsibilityAssignment
-from tests.factories import CampusFactory, EducationGroupFactory, SchoolFactory, StaffMemberFactory
+from tests.campuses.factories import CampusFactory, EducationGroupFactory, SchoolFactory
+from tests.staff.factories import StaffMemberFactory
 
 LEADING_GROUP = reverse("staff:leading_group")
 RESPONSIBILITIES = reverse("staff:responsibilities")

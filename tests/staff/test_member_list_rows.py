@@ -8,7 +8,8 @@ from django.utils import translation
 
 from staff.models import Distinction, PostType, ProfessionalTitle, Subject
 from staff.tables import StaffTable
-from tests.factories import CampusFactory, DistinctionFactory, StaffMemberFactory
+from tests.campuses.factories import CampusFactory
+from tests.staff.factories import DistinctionFactory, StaffMemberFactory
 from tests.table_html import table_cells
 
 LIST = reverse("staff:member_list")

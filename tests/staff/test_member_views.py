@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from kernel.concurrency import revision_data
 from staff.models import Distinction, PostType, ProfessionalTitle, StaffMember, Subject
-from tests.factories import (
-    CampusFactory,
+from tests.campuses.factories import CampusFactory
+from tests.staff.factories import (
     CrossCampusActivityFactory,
     DistinctionFactory,
     MentorshipFactory,

@@ -17,7 +17,7 @@ from kernel.concurrency import revision_data
 from kernel.models import NO_SOURCE, PolicySetting
 from staff import services
 from staff.models import CrossCampusActivity, Distinction, Mentorship, ResearchProject, StudioMembership
-from tests.factories import (
+from tests.staff.factories import (
     CrossCampusActivityFactory,
     MentorshipFactory,
     ResearchProjectFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kernel.models import POLICY_RULES
 from staff.models import Distinction, Rotation
 from staff.selectors import RotationFigures, policy_figure, rotation_eligibility
-from tests.factories import DistinctionFactory, RotationFactory, StaffMemberFactory
+from tests.staff.factories import DistinctionFactory, RotationFactory, StaffMemberFactory
 
 D = datetime.date
 CREATE = reverse("staff:rotation_create")

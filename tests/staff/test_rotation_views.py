@@ -10,7 +10,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from staff.models import Rotation, RotationCategory
-from tests.factories import CampusFactory, RotationFactory, StaffMemberFactory
+from tests.campuses.factories import CampusFactory
+from tests.staff.factories import RotationFactory, StaffMemberFactory
 
 LIST = reverse("staff:rotation_list")
 CREATE = reverse("staff:rotation_create")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from staff import services
 from staff.models import Rotation
-from tests.factories import RotationFactory, StaffMemberFactory
+from tests.staff.factories import RotationFactory, StaffMemberFactory
 
 S = Rotation.Status
 ACTIONS = ("approve", "reject", "withdraw", "start", "start_today", "complete")

@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from supervision.models import Experience, Rectification, SupervisionVisit
-from tests.factories import UserFactory
+from tests.kernel.factories import UserFactory
 
 
 class SupervisionVisitFactory(factory.django.DjangoModelFactory):

@@ -16,8 +16,8 @@ from django.db.migrations.executor import MigrationExecutor
 from campuses.models import ApplicationDocument, ApplicationStep, ExpansionApplication
 from planning.models import Notification
 from supervision.models import Experience, ExperienceAttachment, Rectification, SupervisionVisit
-from tests.campuses.factories import ExpansionApplicationFactory
-from tests.factories import CampusFactory, EducationGroupFactory, UserFactory
+from tests.campuses.factories import CampusFactory, EducationGroupFactory, ExpansionApplicationFactory
+from tests.kernel.factories import UserFactory
 
 from .factories import ExperienceFactory, RectificationFactory, SupervisionVisitFactory
 

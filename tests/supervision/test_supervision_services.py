@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from campuses.models import EducationGroup
 from supervision import services
 from supervision.models import Rectification, SupervisionVisit
-from tests.factories import CampusFactory
+from tests.campuses.factories import CampusFactory
 
 from .factories import RectificationFactory, SupervisionVisitFactory
 

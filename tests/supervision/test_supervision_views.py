@@ -252,8 +252,7 @@ def test_rectification_filters(client_as, item, visit, principal):
 
 
 def test_bureau_forms_render(client_as, item, bureau):
-    from tests.campuses.factories import ExpansionApplicationFactory
-    from tests.factories import SchoolFactory
+    from tests.campuses.factories import ExpansionApplicationFactory, SchoolFactory
 
     from .factories import ExperienceFactory
 

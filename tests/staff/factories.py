@@ -1,11 +1,10 @@
-"""factory_boy factories for the domain; deterministic sequences, no randomness in tests."""
+"""Factories of the staff app: people, distinctions, rotations, mentoring, studios, research,
+activities across campuses and quotas."""
 
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 
-from campuses.models import Campus, EducationGroup, EnrollmentSnapshot, PeerCategory, School
 from staff.models import (
     CrossCampusActivity,
     Distinction,
@@ -17,50 +16,7 @@ from staff.models import (
     Studio,
     Subject,
 )
-
-
-class PeerCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PeerCategory
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"peer-{n}")
-    name = factory.Sequence(lambda n: f"同类学校{n}")
-    stage = "primary"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"user-{n}")
-
-
-class EducationGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = EducationGroup
-
-    code = factory.Sequence(lambda n: f"group-{n}")
-    name = factory.Sequence(lambda n: f"第{n}教育集团")
-
-
-class SchoolFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = School
-
-    code = factory.Sequence(lambda n: f"school-{n}")
-    name = factory.Sequence(lambda n: f"第{n}小学")
-    peer_category = factory.SubFactory(PeerCategoryFactory)
-
-
-class CampusFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Campus
-
-    code = factory.Sequence(lambda n: f"campus-{n}")
-    name = factory.Sequence(lambda n: f"校区{n}")
-    school = factory.SubFactory(SchoolFactory)
+from tests.campuses.factories import CampusFactory
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):
@@ -134,19 +90,6 @@ class CrossCampusActivityFactory(factory.django.DjangoModelFactory):
     held_on = datetime.date(2025, 10, 15)
     host_campus = factory.SubFactory(CampusFactory)
     hours = 2
-
-
-class EnrollmentSnapshotFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = EnrollmentSnapshot
-
-    campus = factory.SubFactory(CampusFactory)
-    school_year = 2025
-    semester = 1
-    grade = factory.Sequence(lambda n: n % 6 + 1)
-    classes = 2
-    pupils = 110
-    class_sizes = [52, 58]
 
 
 class StaffingQuotaFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from campuses.models import Campus, EducationGroup, School
 from staff.models import CrossCampusActivity, Rotation, StaffMember
-from tests.factories import CrossCampusActivityFactory, RotationFactory, StaffMemberFactory
+from tests.staff.factories import CrossCampusActivityFactory, RotationFactory, StaffMemberFactory
 
 
 @pytest.fixture

@@ -18,16 +18,13 @@ from groupschool import figures as figures_module
 from groupschool.figures import CACHE_SECONDS, figures_changed, figures_version
 from kernel.models import POLICY_RULES, DataVersion, PolicySetting
 from staff.models import Distinction, Mentorship, Rotation, StaffMember
-from tests.factories import (
+from tests.campuses.factories import (
     CampusFactory,
-    DistinctionFactory,
     EducationGroupFactory,
     EnrollmentSnapshotFactory,
-    MentorshipFactory,
-    RotationFactory,
     SchoolFactory,
-    StaffMemberFactory,
 )
+from tests.staff.factories import DistinctionFactory, MentorshipFactory, RotationFactory, StaffMemberFactory
 
 HOME = reverse("home")
 #: The answers above the cards, read whatever the cache (groupschool/dashboard.py), with no

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from staff import services
 from staff.models import Mentorship, Rotation
-from tests.factories import MentorshipFactory, RotationFactory, StaffMemberFactory
+from tests.staff.factories import MentorshipFactory, RotationFactory, StaffMemberFactory
 
 D = datetime.date
 

@@ -7,7 +7,7 @@ import pytest
 from staff.models import Rotation
 from staff.services import rotations_advance
 from staff.tasks import rotations_advance_task
-from tests.factories import RotationFactory
+from tests.staff.factories import RotationFactory
 
 D = datetime.date
 

@@ -8,14 +8,8 @@ import pytest
 from django.urls import reverse
 
 from staff.models import Distinction, Rotation
-from tests.factories import (
-    CampusFactory,
-    DistinctionFactory,
-    EnrollmentSnapshotFactory,
-    MentorshipFactory,
-    RotationFactory,
-    StaffMemberFactory,
-)
+from tests.campuses.factories import CampusFactory, EnrollmentSnapshotFactory
+from tests.staff.factories import DistinctionFactory, MentorshipFactory, RotationFactory, StaffMemberFactory
 
 HOME = reverse("home")
 #: Figures computed: session, user, roles, figures version, campuses, policy rules, enrollment,
@@ -177,7 +171,7 @@ def test_queries_do_not_grow_with_campuses(bureau, client_as, django_assert_max_
 def test_city_dashboard_pages_campus_cards_but_totals_count_every_campus(bureau, client_as, monkeypatch):
     from campuses.models import Campus
     from groupschool import views
-    from tests.factories import CampusFactory
+    from tests.campuses.factories import CampusFactory
 
     monkeypatch.setattr(views, "DASHBOARD_CARDS_PER_PAGE", 2)
     CampusFactory.create_batch(3)
@@ -227,7 +221,7 @@ def ranked(campuses, bureau, supervisor):
     """龙师附小 and 东湖小学 (another group's school) and 西山小学 (in no group), peers of one
     category: 2026 ranks 龙师附小 first (优秀), 2025 ranked it last."""
     from campuses.models import School
-    from tests.factories import EducationGroupFactory, SchoolFactory
+    from tests.campuses.factories import EducationGroupFactory, SchoolFactory
 
     longshi = School.objects.get(campuses__code="hongqi")
     other = SchoolFactory(
@@ -429,7 +423,7 @@ def test_answers_queries_do_not_grow_with_schools_and_campuses(
 ):
     from campuses.models import School
     from evaluation.models import Scheme
-    from tests.factories import EducationGroupFactory, SchoolFactory
+    from tests.campuses.factories import EducationGroupFactory, SchoolFactory
 
     def grow(n):
         peer = School.objects.get(campuses__code="hongqi").peer_category

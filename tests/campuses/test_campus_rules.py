@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from campuses.models import Campus, EnrollmentSnapshot
-from tests.factories import CampusFactory, EnrollmentSnapshotFactory
+from tests.campuses.factories import CampusFactory, EnrollmentSnapshotFactory
 
 
 def test_one_core_campus_per_school(campuses):

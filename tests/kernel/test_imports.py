@@ -16,7 +16,7 @@ from campuses.resources import CampusResource, EnrollmentSnapshotResource
 from kernel.admin_base import SafeCSV, SafeXLSX
 from staff.models import CrossCampusActivity, Rotation, StaffMember
 from staff.resources import CrossCampusActivityResource, RotationResource, StaffMemberResource
-from tests.factories import StaffMemberFactory
+from tests.staff.factories import StaffMemberFactory
 
 HEADERS = ("staff_number", "name", "gender", "subject", "home_campus", "on_campus_since")
 GOOD_ROWS = [

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from campuses.models import Campus
 from kernel.widgets import FastNullBooleanSelect, FastSelect, style_widgets
-from tests.factories import CampusFactory
+from tests.campuses.factories import CampusFactory
 
 GROUPED = [
     ("", "---------"),
