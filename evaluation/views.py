@@ -83,27 +83,26 @@ class SchemeListView(RoleRequiredMixin, PortalListView):
         return super().get_context_data(**kwargs, ranking=selectors.latest_published_ranking())
 
 
-class SchemeCreateView(PortalCreateView):
+class SchemeFormMixin:
+    """What creating and editing a scheme share: the form, the roles, the service that saves."""
+
     model = Scheme
     form_class = SchemeForm
     allowed_roles = access.MANAGER_ROLES
-    title = gettext_lazy("New assessment scheme")
 
     def save_object(self, form):
         return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
 
-class SchemeUpdateView(PortalUpdateView):
-    model = Scheme
-    form_class = SchemeForm
-    allowed_roles = access.MANAGER_ROLES
+class SchemeCreateView(SchemeFormMixin, PortalCreateView):
+    title = gettext_lazy("New assessment scheme")
+
+
+class SchemeUpdateView(SchemeFormMixin, PortalUpdateView):
     title = gettext_lazy("Edit assessment scheme")
 
     def get_queryset(self):
         return super().get_queryset().exclude(status=Scheme.Status.PUBLISHED)
-
-    def save_object(self, form):
-        return services.scheme_save(user=self.request.user, scheme=form.save(commit=False))
 
 
 class SchemeDetailView(RoleRequiredMixin, PortalDetailView):

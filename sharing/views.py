@@ -9,12 +9,10 @@ the record in the user's scope; MEDIA_URL is never served.
 from __future__ import annotations
 
 import datetime
-import mimetypes
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.db.models import Count, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +29,7 @@ from kernel.generic import (
     ScopedFormMixin,
 )
 from kernel.history import history_rows
+from kernel.uploads import file_response
 from kernel.workflow import step_view
 
 from . import permissions, selectors, services
@@ -84,21 +83,6 @@ def _requested_year(request) -> int:
     except ValueError:
         return datetime.date.today().year
     return year if 2000 <= year <= 2100 else datetime.date.today().year
-
-
-def _send_file(field_file, *, download_name: str | None = None) -> FileResponse:
-    """A stored file as an attachment (never rendered inline by the browser)."""
-    if not field_file:
-        raise Http404(_("No file is attached."))
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage.")) from None
-    name = download_name or PurePath(field_file.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,26 +150,24 @@ class BudgetDetailView(PortalDetailView):
         return context
 
 
-class BudgetCreateView(PortalCreateView):
+class BudgetFormMixin:
+    """What creating and editing a budget share: the form, the roles, the service."""
+
     model = Budget
     form_class = BudgetForm
     allowed_roles = permissions.PLANNER_ROLES
+    success_message = _("Budget saved.")
+
+    def save_object(self, form):
+        return services.budget_save(user=self.request.user, budget=form.save(commit=False))
+
+
+class BudgetCreateView(BudgetFormMixin, PortalCreateView):
     title = _("New budget")
-    success_message = _("Budget saved.")
-
-    def save_object(self, form):
-        return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
 
-class BudgetUpdateView(PortalUpdateView):
-    model = Budget
-    form_class = BudgetForm
-    allowed_roles = permissions.PLANNER_ROLES
+class BudgetUpdateView(BudgetFormMixin, PortalUpdateView):
     title = _("Edit budget")
-    success_message = _("Budget saved.")
-
-    def save_object(self, form):
-        return services.budget_save(user=self.request.user, budget=form.save(commit=False))
 
 
 class AllocationCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -313,7 +295,7 @@ class SpendingCreateView(PortalCreateView):
 
 def spending_attachment(request, pk):
     spending = get_object_or_404(Spending.objects.for_user(request.user), pk=pk)
-    return _send_file(spending.attachment)
+    return file_response(spending.attachment)
 
 
 class ReallocationListView(PortalListView):
@@ -422,26 +404,24 @@ class AssetDetailView(PortalDetailView):
         return context
 
 
-class AssetCreateView(PortalCreateView):
+class AssetFormMixin:
+    """What registering and editing an asset share: the form, the roles, the service."""
+
     model = Asset
     form_class = AssetForm
     allowed_roles = permissions.RECORDER_ROLES
+    success_message = _("Asset saved.")
+
+    def save_object(self, form):
+        return services.asset_save(user=self.request.user, asset=form.save(commit=False))
+
+
+class AssetCreateView(AssetFormMixin, PortalCreateView):
     title = _("Register an asset")
-    success_message = _("Asset saved.")
-
-    def save_object(self, form):
-        return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
 
-class AssetUpdateView(PortalUpdateView):
-    model = Asset
-    form_class = AssetForm
-    allowed_roles = permissions.RECORDER_ROLES
+class AssetUpdateView(AssetFormMixin, PortalUpdateView):
     title = _("Edit asset")
-    success_message = _("Asset saved.")
-
-    def save_object(self, form):
-        return services.asset_save(user=self.request.user, asset=form.save(commit=False))
 
 
 class AssetTransferCreateView(RoleRequiredMixin, ScopedFormMixin, FormView):
@@ -585,7 +565,7 @@ def resource_download(request, pk):
     if not resource.file:
         raise Http404(_("No file is attached."))
     services.resource_use_record(user=request.user, resource=resource, kind=ResourceUse.Kind.DOWNLOAD)
-    return _send_file(resource.file)
+    return file_response(resource.file)
 
 
 @require_POST

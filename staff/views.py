@@ -119,31 +119,29 @@ class StaffMemberDetailView(PortalDetailView):
         return context
 
 
-class StaffMemberCreateView(PortalCreateView):
+class StaffMemberFormMixin:
+    """What creating and editing a staff member share: the form, the roles, the service."""
+
     model = StaffMember
     form_class = StaffMemberForm
     allowed_roles = permissions.EDITOR_ROLES
-    title = _("New staff member")
     success_message = _("Staff member saved.")
 
     def save_object(self, form):
         return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
 
 
-class StaffMemberUpdateView(PortalUpdateView):
-    model = StaffMember
-    form_class = StaffMemberForm
-    allowed_roles = permissions.EDITOR_ROLES
+class StaffMemberCreateView(StaffMemberFormMixin, PortalCreateView):
+    title = _("New staff member")
+
+
+class StaffMemberUpdateView(StaffMemberFormMixin, PortalUpdateView):
     title = _("Edit staff member")
-    success_message = _("Staff member saved.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Edit %(name)s") % {"name": self.object.name}
         return context
-
-    def save_object(self, form):
-        return services.staff_member_save(user=self.request.user, member=form.save(commit=False))
 
 
 class RotationListView(PortalListView):
