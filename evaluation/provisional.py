@@ -169,7 +169,8 @@ INSERT INTO evaluation_provisionaltotal (scheme_id, evaluatee_id, peer_id, code,
 SELECT %s, e.id, p.id, e.code, COALESCE(w.weighted, 0), {total}, 0, 0, 0, 0, ''
 FROM evaluation_evaluatee e
 JOIN evaluation_provisionalpeer p ON p.scheme_id = e.scheme_id
-     AND (p.peer_category_id = e.peer_category_id OR (p.peer_category_id IS NULL AND e.peer_category_id IS NULL))
+     AND (p.peer_category_id = e.peer_category_id
+          OR (p.peer_category_id IS NULL AND e.peer_category_id IS NULL))
 LEFT JOIN (
     SELECT c.evaluatee_id, SUM(c.weighted) AS weighted FROM evaluation_provisionalcell c
     JOIN evaluation_evaluatee ce ON ce.id = c.evaluatee_id WHERE ce.scheme_id = %s
@@ -281,7 +282,9 @@ def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]
             cursor.execute("SELECT 1 FROM evaluation_scheme WHERE id = %s FOR KEY SHARE", [scheme.pk])
         evaluatee_ids = {e for _i, e in cells}
         peers_of = dict(
-            ProvisionalTotal.objects.filter(evaluatee_id__in=evaluatee_ids).values_list("evaluatee_id", "peer_id")
+            ProvisionalTotal.objects.filter(evaluatee_id__in=evaluatee_ids).values_list(
+                "evaluatee_id", "peer_id"
+            )
         )
         if len(peers_of) != len(evaluatee_ids):
             provisional_rebuild(scheme=scheme)  # an evaluatee added without a discard
@@ -321,7 +324,8 @@ def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]
 
 _CELL_DIFFERENCES = """
 SELECT COUNT(*) FROM ({run_cells}) rc
-LEFT JOIN evaluation_provisionalcell pc ON pc.evaluatee_id = rc.evaluatee_id AND pc.indicator_id = rc.indicator_id
+LEFT JOIN evaluation_provisionalcell pc
+       ON pc.evaluatee_id = rc.evaluatee_id AND pc.indicator_id = rc.indicator_id
 WHERE pc.id IS NULL OR pc.evaluators <> rc.evaluators
    OR NOT (pc.points = rc.points OR (pc.points IS NULL AND rc.points IS NULL))
 """

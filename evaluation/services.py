@@ -21,7 +21,6 @@ from staff.models import StaffMember
 # The import of scores from a sheet is written in evaluation.imports; `scores_import` below is
 # its service (the import, then the results go stale).
 from . import access, imports
-from .provisional import provisional_cells_changed, provisional_discard
 from .imports import (  # noqa: F401
     REQUIRED_IMPORT_COLUMNS,
     ScoreImportOutcome,
@@ -40,6 +39,7 @@ from .models import (
     Score,
     TargetKind,
 )
+from .provisional import provisional_cells_changed, provisional_discard
 from .selectors import flagged_cells
 
 

@@ -165,7 +165,11 @@ def test_a_change_of_the_scheme_discards_them_and_the_next_save_builds_them_agai
     evaluatee = next(iter(evaluatees.values()))
     current = Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator=admin).first()
     services.score_save(
-        user=admin, indicator=indicator, evaluatee=evaluatee, points="1", version=current.version if current else 0
+        user=admin,
+        indicator=indicator,
+        evaluatee=evaluatee,
+        points="1",
+        version=current.version if current else 0,
     )
     assert provisional_built(scheme)
     assert_same_as_a_full_run(scheme)
@@ -185,7 +189,11 @@ def test_a_correction_of_the_lead_evaluator_is_followed(db, make_evaluators):
     provisional_rebuild(scheme=scheme)
     evaluatee, indicator = next(iter(evaluatees.values())), next(iter(indicators.values()))
     CellReview.objects.create(
-        indicator=indicator, evaluatee=evaluatee, points=Decimal("2.5"), reason="核实", reviewed_by=evaluators[0]
+        indicator=indicator,
+        evaluatee=evaluatee,
+        points=Decimal("2.5"),
+        reason="核实",
+        reviewed_by=evaluators[0],
     )
     provisional_cells_changed(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
     assert ProvisionalCell.objects.get(evaluatee=evaluatee, indicator=indicator).points == Decimal("2.5")

@@ -16,8 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("schemes", nargs="*", type=int, help="scheme ids (default: every open scheme)")
 
     def handle(self, *args, schemes, **options):
-        queryset = Scheme.objects.filter(pk__in=schemes) if schemes else Scheme.objects.filter(
-            status=Scheme.Status.OPEN
+        queryset = (
+            Scheme.objects.filter(pk__in=schemes)
+            if schemes
+            else Scheme.objects.filter(status=Scheme.Status.OPEN)
         )
         for scheme in queryset.order_by("pk"):
             start = time.perf_counter()
