@@ -244,3 +244,58 @@ def test_parallel_saves_on_postgresql_leave_correct_totals(make_evaluators):
     assert Score.objects.filter(indicator__scheme=scheme).count() > 0
     assert Scheme.objects.get(pk=scheme.pk).status == Scheme.Status.OPEN
     assert_same_as_a_full_run(scheme)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def _save_through_the_grid(client, scheme, evaluatee, code, points):
+    from django.urls import reverse
+
+    from evaluation.models import Indicator
+
+    indicator = Indicator.objects.get(scheme=scheme, code=code)
+    current = Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator__username="supervisor")
+    version = current.first().version if current.exists() else 0
+    return client.post(
+        reverse("evaluation:score_save", args=[scheme.pk]),
+        {"indicator": indicator.pk, "evaluatee": evaluatee.pk, "points": points, "version": version},
+    )
+
+
+def test_a_grid_save_answers_with_the_provisional_figures_and_the_grid_shows_them(scheme, longshi, client_as):
+    from django.urls import reverse
+
+    client = client_as("supervisor")
+    answer = _save_through_the_grid(client, scheme, longshi, "A1.1", "8").json()
+    total = ProvisionalTotal.objects.get(evaluatee=longshi)
+    assert total.total == Decimal("8")
+    assert answer["provisional"]["total"] == "8.0000"
+    assert answer["provisional"]["rank"] == f"第 {total.rank} 名，共 {total.peer_size} 个"
+    page = client.get(reverse("evaluation:score_grid", args=[scheme.pk])).content.decode()
+    assert "暂定" in page
+    assert f'data-provisional="{longshi.pk}"' in page
+
+
+def test_the_ranking_shows_provisional_results_when_the_computed_ones_are_out_of_date(
+    scheme, longshi, client_as, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    client = client_as("supervisor")
+    _save_through_the_grid(client, scheme, longshi, "A1.1", "7")
+    services.results_compute_now(scheme=scheme)
+    url = reverse("evaluation:results", args=[scheme.pk])
+    page = client.get(url).content.decode()
+    assert "暂定结果" not in page  # the computed results are current: they are shown
+    _save_through_the_grid(client, scheme, longshi, "A1.2", "15.5")
+    with django_assert_max_num_queries(18):
+        page = client.get(url).content.decode()
+    assert "暂定结果" in page and "22.5000" in page  # 7 + 15.5, before any new computation
+    assert "显示上次计算的结果" in page
+    computed = client.get(url + "?provisional=0").content.decode()
+    assert "22.5000" not in computed and "7.0000" in computed
+    export = client.get(url + "?_export=csv").content.decode()
+    assert "22.5000" in export and "15.5000" in export
+    # Published results and readers of published results only never see provisional figures.
+    assert "暂定" not in client_as("vp-hongqi").get(url).content.decode()
