@@ -122,13 +122,16 @@ SELECT c.evaluatee_id, c.indicator_id, c.points, c.evaluators,
        {band} AS band
 FROM cells c JOIN ranked r ON r.evaluatee_id = c.evaluatee_id
 """
-#: SQLite: it cannot index the join of two CTEs and would compare every cell with every
+#: SQLite: the total in integers of 10⁻⁷, exact (doubles can sum to just under a half), as the
+#: portal takes it there (evaluation.compute._TOTAL). It cannot index the join of two CTEs and would compare every cell with every
 #: evaluatee (12 billion comparisons at province size), so the windows run over the cells
 #: themselves. Every evaluatee has exactly {leaves} cells, which sort together (their keys are
 #: the evaluatee's), so k evaluatees ahead are k × {leaves} cells ahead: rank, position and peer
 #: count are the cell-level ones, less one, divided by {leaves}, plus one (the count: divided).
 REFERENCE_RANKS_BY_CELL_WINDOWS = """, totalled AS (
-    SELECT c.*, ROUND(COALESCE(SUM(points * weight) OVER (PARTITION BY evaluatee_id), 0), 4) AS total
+    SELECT c.*,
+           (COALESCE(SUM(CAST(ROUND(points * 10000) AS INTEGER) * CAST(ROUND(weight * 1000) AS INTEGER))
+                     OVER (PARTITION BY evaluatee_id), 0) + 500) / 1000 / 10000.0 AS total
     FROM cells c
 ), r AS (
     SELECT evaluatee_id, indicator_id, points, evaluators, total,

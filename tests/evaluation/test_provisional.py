@@ -299,3 +299,32 @@ def test_the_ranking_shows_provisional_results_when_the_computed_ones_are_out_of
     assert "22.5000" in export and "15.5000" in export
     # Published results and readers of published results only never see provisional figures.
     assert "暂定" not in client_as("vp-hongqi").get(url).content.decode()
+
+
+def test_a_total_on_a_half_of_the_fifth_decimal_is_rounded_up_exactly(db, make_evaluators):
+    """5.2833 × 1.5 + 9.6467 × 2.5 + 4.1633 × 2.5 = 42.45 exactly; summed in doubles (SQLite) it
+    came to 42.4499…, rounded to 42.4499. The full run and the provisional results both say
+    42.4500, the plain-Python reference's figure."""
+    from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
+    from tests.factories import PeerCategoryFactory, SchoolFactory
+
+    evaluators = make_evaluators(3)
+    scheme = SchemeFactory(aggregation="mean")
+    top = IndicatorFactory(scheme=scheme, code="T", max_points=Decimal("30"))
+    evaluatee = EvaluateeFactory(scheme=scheme, school=SchoolFactory(peer_category=PeerCategoryFactory()))
+    cells = {
+        "1.5": ["5.28", "5.28", "5.29"],
+        "2.5": ["9.64", "9.65", "9.65"],
+        "2.50": ["4.16", "4.16", "4.17"],
+    }
+    for n, (weight, points) in enumerate(cells.items()):
+        indicator = IndicatorFactory(
+            scheme=scheme, parent=top, code=f"T.{n}", max_points=Decimal("10"), weight=Decimal(weight)
+        )
+        for evaluator, value in zip(evaluators, points, strict=True):
+            Score.objects.create(
+                indicator=indicator, evaluatee=evaluatee, evaluator=evaluator, points=Decimal(value)
+            )
+    provisional_rebuild(scheme=scheme)
+    run = assert_same_as_a_full_run(scheme)
+    assert Result.objects.get(run=run).total == Decimal("42.4500")
