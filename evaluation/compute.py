@@ -119,7 +119,9 @@ _JSON_OBJECT_AGG = {
 
 #: One Result row per evaluatee: cells grouped by evaluatee (total = Σ points × weight; the cells
 #: as JSON objects), then ranked within the peer category with window functions. Parameter: the
-#: run, the band's parameters.
+#: run, the band's parameters. Grouped by the evaluatee's id alone (its code and peer category are
+#: the same on all its cells: MIN takes them): a sort key of one integer instead of three columns
+#: made the city-size statement about 10 % faster (bench/README.md).
 _RESULTS_SQL = """
 INSERT INTO evaluation_result (run_id, evaluatee_id, total, rank, position, peer_size, percentile, band,
                                cell_points, cell_evaluators, cell_derivations)
@@ -135,13 +137,13 @@ FROM (
                               ORDER BY t.total DESC, t.code ASC, t.evaluatee_id ASC) AS pos,
            COUNT(*) OVER (PARTITION BY t.peer) AS n
     FROM (
-        SELECT evaluatee_id, code, peer,
+        SELECT evaluatee_id, MIN(code) AS code, MIN(peer) AS peer,
                {total} AS total,
                COALESCE({points}, '{{}}') AS cell_points,
                COALESCE({evaluators}, '{{}}') AS cell_evaluators,
                COALESCE({derivations}, '{{}}') AS cell_derivations
         FROM cells
-        GROUP BY evaluatee_id, code, peer
+        GROUP BY evaluatee_id
     ) t
 ) ranked
 """
