@@ -123,8 +123,9 @@ SELECT c.evaluatee_id, c.indicator_id, c.points, c.evaluators,
 FROM cells c JOIN ranked r ON r.evaluatee_id = c.evaluatee_id
 """
 #: SQLite: the total in integers of 10⁻⁷, exact (doubles can sum to just under a half), as the
-#: portal takes it there (evaluation.compute._TOTAL). It cannot index the join of two CTEs and would compare every cell with every
-#: evaluatee (12 billion comparisons at province size), so the windows run over the cells
+#: portal takes it there (evaluation.compute._TOTAL). It cannot index the join of two CTEs and
+#: would compare every cell with every evaluatee (12 billion comparisons at province size), so the
+#: windows run over the cells
 #: themselves. Every evaluatee has exactly {leaves} cells, which sort together (their keys are
 #: the evaluatee's), so k evaluatees ahead are k × {leaves} cells ahead: rank, position and peer
 #: count are the cell-level ones, less one, divided by {leaves}, plus one (the count: divided).
