@@ -74,8 +74,12 @@ SIZES = {
     "province": {"schools": 20000, "peer_categories": 3, "indicators": 30, "evaluators": 5},
 }
 SEED = 1
-RATIO_TARGET = 1.3
+RATIO_TARGET = 1.1
 PROVINCE_POSTGRES_TARGET_S = 10.0
+#: Edit → provisional results current (evaluation.provisional): p95 under 1 s at province size
+#: on PostgreSQL (the issue's target; reported, and judged, for every workload and database).
+PROVISIONAL_P95_TARGET_S = 1.0
+DEFAULT_EDITS = 1000
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 REFERENCE_SQL = """
@@ -118,13 +122,17 @@ SELECT c.evaluatee_id, c.indicator_id, c.points, c.evaluators,
        {band} AS band
 FROM cells c JOIN ranked r ON r.evaluatee_id = c.evaluatee_id
 """
-#: SQLite: it cannot index the join of two CTEs and would compare every cell with every
-#: evaluatee (12 billion comparisons at province size), so the windows run over the cells
+#: SQLite: the total in integers of 10⁻⁷, exact (doubles can sum to just under a half), as the
+#: portal takes it there (evaluation.compute._TOTAL). It cannot index the join of two CTEs and
+#: would compare every cell with every evaluatee (12 billion comparisons at province size), so the
+#: windows run over the cells
 #: themselves. Every evaluatee has exactly {leaves} cells, which sort together (their keys are
 #: the evaluatee's), so k evaluatees ahead are k × {leaves} cells ahead: rank, position and peer
 #: count are the cell-level ones, less one, divided by {leaves}, plus one (the count: divided).
 REFERENCE_RANKS_BY_CELL_WINDOWS = """, totalled AS (
-    SELECT c.*, ROUND(COALESCE(SUM(points * weight) OVER (PARTITION BY evaluatee_id), 0), 4) AS total
+    SELECT c.*,
+           (COALESCE(SUM(CAST(ROUND(points * 10000) AS INTEGER) * CAST(ROUND(weight * 1000) AS INTEGER))
+                     OVER (PARTITION BY evaluatee_id), 0) + 500) / 1000 / 10000.0 AS total
     FROM cells c
 ), r AS (
     SELECT evaluatee_id, indicator_id, points, evaluators, total,
@@ -255,7 +263,90 @@ def _reference_sql(scheme, *, vendor: str, leaves: int) -> str:
     )
 
 
-def measure(size: str, repeat: int) -> dict:
+def _percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (share in 0–1) of the values."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+
+
+def measure_provisional(scheme, edits: int, seed: int = SEED) -> dict:
+    """The provisional results: built from nothing (timed), then `edits` random score saves
+    through `evaluation.services.score_save` — the grid's save, provisional results included, each
+    committed — timed one by one (latency: from the call to the commit, when the new totals, ranks
+    and bands are visible to every reader), the provisional part timed apart; then a full run and
+    the provisional rows compared with it in the database (0 differences required)."""
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from evaluation import services
+    from evaluation.compute import run_compute
+    from evaluation.models import ComputationRun, Evaluatee, Indicator, Score
+    from evaluation.provisional import provisional_differences, provisional_rebuild
+
+    start = time.perf_counter()
+    provisional_rebuild(scheme=scheme)
+    rebuild_s = time.perf_counter() - start
+    rng = random.Random(seed)
+    indicators = list(Indicator.objects.filter(scheme=scheme, kind="scored", children__isnull=True))
+    evaluatee_ids = list(Evaluatee.objects.filter(scheme=scheme).values_list("pk", flat=True))
+    evaluators = list(
+        get_user_model().objects.filter(
+            pk__in=Score.objects.filter(indicator__scheme=scheme).values("evaluator_id").distinct()
+        )
+    )
+    part: list[float] = []
+    real = services.provisional_cells_changed
+
+    def timed(**kwargs):
+        begin = time.perf_counter()
+        try:
+            return real(**kwargs)
+        finally:
+            part.append(time.perf_counter() - begin)
+
+    services.provisional_cells_changed = timed
+    latencies = []
+    try:
+        for _ in range(edits):
+            indicator = rng.choice(indicators)
+            evaluatee = Evaluatee.objects.get(pk=rng.choice(evaluatee_ids))
+            evaluator = rng.choice(evaluators)
+            current = (
+                Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator=evaluator)
+                .values_list("version", flat=True)
+                .first()
+            )
+            points = rng.randint(0, int(indicator.max_points) * 4) / 4
+            begin = time.perf_counter()
+            services.score_save(
+                user=evaluator,
+                indicator=indicator,
+                evaluatee=evaluatee,
+                points=f"{points:.2f}",
+                version=current or 0,
+            )
+            latencies.append(time.perf_counter() - begin)
+    finally:
+        services.provisional_cells_changed = real
+    run = run_compute(ComputationRun.objects.create(scheme=scheme))
+    differences = provisional_differences(scheme=scheme, run=run)
+    if any(differences.values()):
+        raise SystemExit(f"The provisional results differ from a full run after {edits} edits: {differences}")
+    return {
+        "provisional_rebuild_s": round(rebuild_s, 3),
+        "provisional_edits": edits,
+        "provisional_p50_s": round(statistics.median(latencies), 4),
+        "provisional_p95_s": round(_percentile(latencies, 0.95), 4),
+        "provisional_max_s": round(max(latencies), 4),
+        "provisional_part_p50_s": round(statistics.median(part), 4),
+        "provisional_part_p95_s": round(_percentile(part, 0.95), 4),
+        "provisional_differences_after_edits": differences,
+        "rss_mb_after_edits": _rss_mb(),
+    }
+
+
+def measure(size: str, repeat: int, edits: int = DEFAULT_EDITS) -> dict:
     """Time the portal and the reference on the workload already in DATABASE_URL's database."""
     os.environ.setdefault("DEBUG", "1")  # the embedded set-up's settings (no SECRET_KEY needed)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groupschool.settings")
@@ -395,7 +486,9 @@ def measure(size: str, repeat: int) -> dict:
 
     portal_s = statistics.median(portal_times)
     reference_s = statistics.median(reference_times)
+    provisional = measure_provisional(scheme, edits) if edits else {}
     return {
+        **provisional,
         "scores": scores,
         "portal_s": round(portal_s, 3),
         "reference_s": round(reference_s, 3),
@@ -427,7 +520,9 @@ def _manage(args: list[str], env: dict) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True, cwd=BASE_DIR)
 
 
-def bench_database(database: str, size: str, repeat: int, *, keep: bool = False) -> dict:
+def bench_database(
+    database: str, size: str, repeat: int, *, keep: bool = False, edits: int = DEFAULT_EDITS
+) -> dict:
     """Build the workload in a throw-away database, time it in a fresh process, clean up."""
     spec = SIZES[size]
     env = {**os.environ, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
@@ -454,7 +549,8 @@ def bench_database(database: str, size: str, repeat: int, *, keep: bool = False)
         admin(f'CREATE DATABASE "{db_name}"')
         env["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{db_name}"
         where = f"throw-away PostgreSQL database {db_name}"
-    print(f"== {size} on {database} ({where})", flush=True)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    print(f"== {size} on {database} ({where}); load average {load_at_start}", flush=True)
     try:
         start = time.perf_counter()
         _manage(["migrate", "--noinput", "--skip-checks", "-v", "0"], env)
@@ -479,7 +575,10 @@ def bench_database(database: str, size: str, repeat: int, *, keep: bool = False)
         print(f"  migrated in {migrate_s:.1f} s, workload generated in {generate_s:.1f} s", flush=True)
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             subprocess.run(
-                [sys.executable, __file__, "--measure", size, "--repeat", str(repeat), "--output", out.name],
+                [
+                    *(sys.executable, __file__, "--measure", size, "--repeat", str(repeat)),
+                    *("--edits", str(edits), "--output", out.name),
+                ],
                 env=env,
                 check=True,
             )
@@ -499,10 +598,22 @@ def bench_database(database: str, size: str, repeat: int, *, keep: bool = False)
             "generate_s": round(generate_s, 1),
             "migrate_s": round(migrate_s, 1),
             "machine": _machine(),
+            "load_average_at_start": load_at_start,
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "targets": {
                 "ratio_at_most": RATIO_TARGET,
                 "ratio_met": report["ratio"] <= RATIO_TARGET,
+                **(
+                    {
+                        "provisional_p95_at_most_s": PROVISIONAL_P95_TARGET_S,
+                        "provisional_p95_met": report["provisional_p95_s"] < PROVISIONAL_P95_TARGET_S,
+                        "provisional_equals_full_run": not any(
+                            report["provisional_differences_after_edits"].values()
+                        ),
+                    }
+                    if "provisional_p95_s" in report
+                    else {}
+                ),
                 **(
                     {
                         "province_postgres_at_most_s": PROVINCE_POSTGRES_TARGET_S,
@@ -532,6 +643,20 @@ def bench_database(database: str, size: str, repeat: int, *, keep: bool = False)
         f"  written to {path.relative_to(BASE_DIR)}",
         flush=True,
     )
+    if "provisional_p95_s" in report:
+        met = report["targets"]["provisional_p95_met"]
+        print(
+            f"  provisional: rebuilt in {report['provisional_rebuild_s']:.3f} s; "
+            f"{report['provisional_edits']} edits, save → provisional results committed "
+            f"p50 {report['provisional_p50_s'] * 1000:.1f} ms, "
+            f"p95 {report['provisional_p95_s'] * 1000:.1f} ms "
+            f"({'met' if met else 'NOT met'}: p95 < {PROVISIONAL_P95_TARGET_S:.0f} s); "
+            f"provisional part p50 {report['provisional_part_p50_s'] * 1000:.1f} ms, "
+            f"p95 {report['provisional_part_p95_s'] * 1000:.1f} ms; "
+            f"after the edits 0 differences from a full run",
+            flush=True,
+        )
+    print(f"  ratio target {'met' if report['targets']['ratio_met'] else 'NOT met'}", flush=True)
     return report
 
 
@@ -548,6 +673,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --database auto: run the province workload on SQLite too (slow: minutes)",
     )
+    parser.add_argument(
+        "--edits",
+        type=int,
+        default=DEFAULT_EDITS,
+        help=f"random score saves for the provisional results' latency (default {DEFAULT_EDITS}; 0: none)",
+    )
     parser.add_argument("--measure", choices=sorted(SIZES), help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -557,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     if args.measure:  # the timing process, started by bench_database()
-        report = measure(args.measure, args.repeat)
+        report = measure(args.measure, args.repeat, args.edits)
         Path(args.output).write_text(json.dumps(report), encoding="utf-8")
         return 0
 
@@ -576,16 +707,20 @@ def main(argv: list[str] | None = None) -> int:
             print("PostgreSQL does not answer on 127.0.0.1:5432.")
             return 1
         databases = [args.database]
-    reports = [bench_database(database, args.size, args.repeat, keep=args.keep) for database in databases]
+    reports = [
+        bench_database(database, args.size, args.repeat, keep=args.keep, edits=args.edits)
+        for database in databases
+    ]
     print()
     print(
         f"{'workload':<10} {'database':<9} {'scores':>10} {'portal s':>9} {'reference s':>12} "
-        f"{'ratio':>6} {'peak RSS MB':>12}"
+        f"{'ratio':>6} {'peak RSS MB':>12} {'edit p50 ms':>12} {'edit p95 ms':>12}"
     )
     for r in reports:
         print(
             f"{r['size']:<10} {r['database']:<9} {r['scores']:>10,} {r['portal_s']:>9.3f} "
-            f"{r['reference_s']:>12.3f} {r['ratio']:>6.2f} {r['peak_rss_mb']:>12.1f}"
+            f"{r['reference_s']:>12.3f} {r['ratio']:>6.2f} {r['peak_rss_mb']:>12.1f} "
+            f"{r.get('provisional_p50_s', 0) * 1000:>12.1f} {r.get('provisional_p95_s', 0) * 1000:>12.1f}"
         )
     return 0
 

@@ -48,6 +48,8 @@ class ScoreImportOutcome:
     conflicts: int = 0
     #: How many cells the import wrote (new or changed): the results are then out of date.
     cells_touched: int = 0
+    #: The cells written, as (indicator id, evaluatee id) pairs (the provisional results follow).
+    touched: frozenset = frozenset()
     errors: list[tuple[int | None, str, str]] = field(default_factory=list)
 
     @property
@@ -99,7 +101,13 @@ def scores_sheet_import(
         raise ValidationError(_("The sheet has no rows of scores."))
     # The evaluator's cells stay as read until this import ends: a grid save waits for it, and
     # then finds a newer version (409) rather than being overwritten.
-    list(Score.objects.select_for_update().filter(evaluator=user, indicator__scheme=scheme).values_list("pk"))
+    # The score rows only (`of`, no ordering): not the indicators' and the scheme's rows.
+    list(
+        Score.objects.select_for_update(of=("self",))
+        .filter(evaluator=user, indicator__scheme=scheme)
+        .order_by("pk")
+        .values_list("pk")
+    )
     resource = ScoreImportResource(scheme=scheme, user=user, overwrite_newer=overwrite_newer)
     result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
     errors = _sheet_errors(result)
@@ -125,6 +133,7 @@ def scores_sheet_import(
         overwritten=resource.overwritten,
         conflicts=len(resource.conflicts),
         cells_touched=len(touched),
+        touched=frozenset(touched),
     )
 
 

@@ -747,3 +747,112 @@ class Appeal(Versioned):
 
     def __str__(self) -> str:
         return f"{self.evaluatee} {self.indicator.code}"
+
+
+# --- Provisional results (evaluation.provisional) ----------------------------------------------
+#
+# Derived rows, rewritten by every score save from the scores themselves: they keep no history
+# (the scores, reviews and indicators they come from keep theirs) and nobody edits them. The
+# computation run (evaluation.compute) stays the official result and what is published.
+
+
+class ProvisionalPeer(models.Model):
+    """One ranking group of a scheme's provisional results (暂定结果): its evaluatees of one peer
+    category (or of none). Its row is the lock that orders the saves of one peer category: a
+    save locks it before it recomputes cells, totals and the group's ranks, so two saves never
+    rank on each other's half-written totals. Derived: no history."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    peer_category = models.ForeignKey(
+        "campuses.PeerCategory",
+        verbose_name=_("peer category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    size = models.PositiveIntegerField(_("peers"), default=0)
+    ranked_at = models.DateTimeField(_("ranked at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(group=("scheme__group",), shared=Q(), public=Q(scheme__group__isnull=True))
+
+    class Meta:
+        verbose_name = _("provisional peer group")
+        verbose_name_plural = _("provisional peer groups")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "peer_category"], name="provisional_peer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id}/{self.peer_category_id}"
+
+
+class ProvisionalCell(models.Model):
+    """One cell (leaf indicator × evaluatee) of the provisional results: what its evaluators'
+    scores add up to (count, sum, highest and lowest: all the trimmed mean needs), its points as
+    the official computation would take them (a lead evaluator's correction first), and its share
+    of the total, Σ-ready: round(points × 10⁴) × round(weight × 10³), an exact integer, so that
+    totals added up save after save never drift. Derived: no history."""
+
+    evaluatee = models.ForeignKey(Evaluatee, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    evaluators = models.PositiveIntegerField(_("evaluators"), default=0)
+    points_sum = models.DecimalField(_("sum of points"), max_digits=12, decimal_places=2, null=True)
+    points_max = models.DecimalField(_("highest points"), max_digits=7, decimal_places=2, null=True)
+    points_min = models.DecimalField(_("lowest points"), max_digits=7, decimal_places=2, null=True)
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=4, null=True)
+    weighted = models.BigIntegerField(_("weighted points (10⁻⁷)"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
+
+    class Meta:
+        verbose_name = _("provisional cell")
+        verbose_name_plural = _("provisional cells")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluatee", "indicator"], name="provisional_cell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluatee_id}/{self.indicator_id}: {self.points}"
+
+
+class ProvisionalTotal(models.Model):
+    """An evaluatee's provisional total, rank in its peer category, percentile and band (暂定),
+    current after every score save: the total is added to in the save's transaction (the exact
+    integer `weighted`, Σ of its cells' shares), and the ranks of its peer group only are
+    recomputed. Read like a `Result` (the ranking page shows either). Derived: no history."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+", db_index=False)
+    evaluatee = models.OneToOneField(Evaluatee, on_delete=models.CASCADE, related_name="+")
+    peer = models.ForeignKey(ProvisionalPeer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    code = models.CharField(_("code"), max_length=40)
+    weighted = models.BigIntegerField(_("weighted points (10⁻⁷)"), default=0)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=4, default=0)
+    rank = models.PositiveIntegerField(_("rank"), default=0)
+    position = models.PositiveIntegerField(_("list position"), default=0)
+    peer_size = models.PositiveIntegerField(_("peers"), default=0)
+    percentile = models.DecimalField(_("percentile"), max_digits=6, decimal_places=2, default=0)
+    band = models.CharField(_("band"), max_length=12, choices=Band.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = Rule(
+        campus=("evaluatee__school__campuses", "evaluatee__campus", "evaluatee__staff__home_campus")
+    )
+
+    class Meta:
+        verbose_name = _("provisional result")
+        verbose_name_plural = _("provisional results")
+        ordering = ["scheme", "position"]
+        indexes = [
+            models.Index(fields=["peer", "position"], name="provisional_total_peer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluatee_id}: {self.total} ({self.rank})"
+
+    #: Set by the selector that reads a page of them (evaluation.selectors.provisional_results).
+    indicator_points: dict = {}

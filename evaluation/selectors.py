@@ -268,6 +268,42 @@ def snapshot_results(
     return rows
 
 
+def provisional_results(scheme: Scheme):
+    """The scheme's provisional results (evaluation.provisional), peer category then position,
+    read like `results_of_run` (their cells: `attach_provisional_points`)."""
+    from .models import ProvisionalTotal
+
+    return (
+        ProvisionalTotal.objects.filter(scheme=scheme)
+        .select_related("evaluatee", "evaluatee__peer_category")
+        .order_by(F("evaluatee__peer_category__name").asc(nulls_first=True), "position")
+    )
+
+
+def attach_provisional_points(records) -> list:
+    """Give provisional results their points per indicator id (`indicator_points`, as a
+    `Result` has them), in one query for all of them."""
+    from .models import ProvisionalCell
+
+    records = list(records)
+    points: dict[int, dict[int, Decimal | None]] = {r.evaluatee_id: {} for r in records}
+    cells = ProvisionalCell.objects.filter(evaluatee_id__in=list(points)).values_list(
+        "evaluatee_id", "indicator_id", "points"
+    )
+    for evaluatee_id, indicator_id, value in cells:
+        points[evaluatee_id][indicator_id] = value
+    for record in records:
+        record.indicator_points = points[record.evaluatee_id]
+    return records
+
+
+def provisional_by_evaluatee(evaluatee_ids) -> dict:
+    """Provisional totals, ranks and bands of these evaluatees, by evaluatee id (one query)."""
+    from .models import ProvisionalTotal
+
+    return {t.evaluatee_id: t for t in ProvisionalTotal.objects.filter(evaluatee_id__in=list(evaluatee_ids))}
+
+
 def last_run(scheme: Scheme) -> ComputationRun | None:
     return scheme.runs.order_by("-created_at", "-pk").first()
 

@@ -39,6 +39,7 @@ from .models import (
     Score,
     TargetKind,
 )
+from .provisional import provisional_cells_changed, provisional_discard
 from .selectors import flagged_cells
 
 
@@ -99,9 +100,12 @@ def score_save(
     if indicator.kind != Indicator.Kind.SCORED or indicator.children.exists():
         raise ValidationError({"indicator": _("This indicator is not scored by evaluators.")})
     points = parse_points(points)
+    # The score row only (`of`, no ordering): the model's ordering joins the indicator and the
+    # scheme, whose rows FOR UPDATE made parallel saves deadlock with each other's commits.
     score = (
-        Score.objects.select_for_update()
+        Score.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, evaluatee=evaluatee, evaluator=user)
+        .order_by("pk")
         .first()
     )
     first_save = score is None
@@ -135,6 +139,8 @@ def score_save(
     # A changed score needs a new confirmation where the cell was flagged, and new results.
     CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
     scheme_mark_stale(scheme=scheme)
+    # The provisional results follow, in this transaction (evaluation.provisional).
+    provisional_cells_changed(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
     return score
 
 
@@ -147,6 +153,7 @@ def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = Fals
     )
     if outcome.cells_touched:
         scheme_mark_stale(scheme=scheme)
+        provisional_cells_changed(scheme=scheme, cells=outcome.touched)
     return outcome
 
 
@@ -161,6 +168,7 @@ def scheme_save(*, user, scheme: Scheme) -> Scheme:
     scheme.full_clean()
     scheme.save()
     scheme_mark_stale(scheme=scheme)
+    provisional_discard(scheme=scheme)  # aggregation or bands may differ
     return scheme
 
 
@@ -250,6 +258,7 @@ def evaluatees_sync(*, scheme: Scheme) -> int:
     Evaluatee.objects.bulk_create(new)
     if new:
         scheme_mark_stale(scheme=scheme)
+        provisional_discard(scheme=scheme)
     return len(new)
 
 
@@ -286,6 +295,7 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
         defaults={"points": points, "reason": reason.strip(), "reviewed_by": user},
     )
     scheme_mark_stale(scheme=scheme)
+    provisional_cells_changed(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
     return review
 
 
@@ -546,6 +556,7 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
             },
         )
         scheme = Scheme.objects.get(pk=appeal.evaluatee.scheme_id)
+        provisional_cells_changed(scheme=scheme, cells=[(appeal.indicator_id, appeal.evaluatee_id)])
         results_compute_now(scheme=scheme, user=user)
         APPEAL_WORKFLOW.move(appeal, "accept", corrected_points=points)
         appeal.resulting_snapshot = scheme_publish(
@@ -595,6 +606,7 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
         raise ValidationError({"parent": _("The first-level indicator already has scores of its own.")})
     indicator.save()
     scheme_mark_stale(scheme=scheme)
+    provisional_discard(scheme=scheme)
     return indicator
 
 
@@ -607,3 +619,4 @@ def indicator_delete(*, user, indicator: Indicator) -> None:
         raise ValidationError(_("Scores were entered for this indicator: it cannot be removed."))
     indicator.delete()
     scheme_mark_stale(scheme=scheme)
+    provisional_discard(scheme=scheme)

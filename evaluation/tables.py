@@ -161,3 +161,21 @@ class ResultTable(RecordRowsMixin, tables.Table):
 
     def value_band(self, record):
         return record.get_band_display()
+
+
+class ProvisionalResultTable(ResultTable):
+    """The ranking from the provisional results (evaluation.provisional): their cells come in
+    one query for the page, or for the whole export."""
+
+    def page_records(self) -> list:
+        if not hasattr(self, "_page_records"):
+            from .selectors import attach_provisional_points
+
+            self._page_records = attach_provisional_points(super().page_records())
+        return self._page_records
+
+    def as_values(self, *args, **kwargs):
+        from .selectors import attach_provisional_points
+
+        attach_provisional_points(self.data.data)  # the queryset the rows come from, evaluated once
+        return super().as_values(*args, **kwargs)

@@ -46,7 +46,15 @@ from .forms import (
 )
 from .imports import score_template_xlsx
 from .models import Appeal, ComputationRun, Evaluatee, Evidence, Indicator, Result, Scheme, Score
-from .tables import STATUS_BADGES, IndicatorColumn, ResultTable, SchemeTable, band_badge
+from .provisional import provisional_built
+from .tables import (
+    STATUS_BADGES,
+    IndicatorColumn,
+    ProvisionalResultTable,
+    ResultTable,
+    SchemeTable,
+    band_badge,
+)
 
 
 def _require(allowed: bool) -> None:
@@ -247,8 +255,13 @@ def score_grid(request, pk):
     page = Paginator(evaluatees, 25).get_page(request.GET.get("page"))
     scores = selectors.own_scores(user=request.user, scheme=scheme, evaluatee_ids=[e.pk for e in page])
     editable = scheme.status == Scheme.Status.OPEN
+    provisional = selectors.provisional_by_evaluatee(e.pk for e in page)
     rows = [
-        {"evaluatee": evaluatee, "cells": _grid_cells(row, evaluatee, indicators, scores, editable)}
+        {
+            "evaluatee": evaluatee,
+            "cells": _grid_cells(row, evaluatee, indicators, scores, editable),
+            "provisional": provisional.get(evaluatee.pk),
+        }
         for row, evaluatee in enumerate(page)
     ]
     return render(
@@ -261,6 +274,7 @@ def score_grid(request, pk):
             "page_obj": page,
             "query": query,
             "editable": editable,
+            "provisional": bool(provisional),
             "grid_data": {"saveUrl": reverse("evaluation:score_save", args=[scheme.pk])},
         },
     )
@@ -371,8 +385,22 @@ def score_save(request, pk):
             "version": score.version,
             "comment": score.comment,
             "evidence": reverse("evaluation:score_evidence", args=[score.pk]) if score.evidence else "",
+            "provisional": _provisional_json(evaluatee.pk),
         }
     )
+
+
+def _provisional_json(evaluatee_id: int) -> dict | None:
+    """The evaluatee's provisional total, rank and band after a save, as the grid shows them."""
+    total = selectors.provisional_by_evaluatee([evaluatee_id]).get(evaluatee_id)
+    if total is None:
+        return None
+    number = number_formatter()
+    return {
+        "total": number(total.total),
+        "rank": _("%(rank)s of %(n)s") % {"rank": total.rank, "n": total.peer_size},
+        "band": total.get_band_display(),
+    }
 
 
 # --- Reconciliation -------------------------------------------------------------------------
@@ -447,6 +475,16 @@ class ResultListView(RoleRequiredMixin, PortalListView):
             # A published version is shown as it was frozen: nothing computed or renamed since
             # changes it.
             self.frozen = self.state.snapshot if self.published and self.run is not None else None
+            # Provisional results (暂定, evaluation.provisional) in place of computed ones that are
+            # out of date or missing, unless the reader asks for the last computed ones.
+            self.provisional_available = (
+                not self.published
+                and self.state.code in ("stale", "not_computed", "running", "failed")
+                and provisional_built(self.scheme)
+            )
+            self.provisional = self.provisional_available and request.GET.get("provisional") != "0"
+            if self.provisional:
+                self.table_class = ProvisionalResultTable
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -458,6 +496,8 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         return f"results-{self.scheme.pk}"
 
     def get_queryset(self):
+        if self.provisional:
+            return selectors.provisional_results(self.scheme)
         if self.run is None or self.frozen is not None:
             return Result.objects.none()
         # Published rankings are public to every portal role; unpublished ones never reach
@@ -491,7 +531,7 @@ class ResultListView(RoleRequiredMixin, PortalListView):
                 (f"i{pk}", IndicatorColumn(pk, verbose_name=code)) for pk, code in columns
             ],
             "empty_text": _("No results to show: the box above says what comes next.")
-            if self.run is None
+            if self.run is None and not self.provisional
             else _("No result matches the filter."),
         }
 
@@ -505,6 +545,8 @@ class ResultListView(RoleRequiredMixin, PortalListView):
             scheme=self.scheme,
             run=self.run,
             published=self.published,
+            provisional=self.provisional,
+            provisional_available=self.provisional_available,
             can_read_unpublished=access.can_read_unpublished(self.request.user),
             can_manage=access.can_manage(self.request.user),
             snapshot=state.snapshot,

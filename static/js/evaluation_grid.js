@@ -21,6 +21,26 @@
   var modalCell = null;
   var queues = new WeakMap();
 
+  // The evaluatee's provisional total, rank and band (暂定) as the save's answer gives them.
+  function showProvisional(evaluatee, figures) {
+    var cell = document.querySelector('[data-provisional="' + evaluatee + '"]');
+    if (!cell || !figures) {
+      return;
+    }
+    ["total", "rank", "band"].forEach(function (name, i) {
+      var span = cell.querySelector('[data-field="' + name + '"]');
+      if (!span) {
+        span = document.createElement("span");
+        span.dataset.field = name;
+        if (i) {
+          cell.append(" \u00b7 ");
+        }
+        cell.append(span);
+      }
+      span.textContent = figures[name];
+    });
+  }
+
   function feedback(input, message, ok) {
     var td = input.closest("td");
     var box = td.querySelector(".grid-error");
@@ -67,6 +87,7 @@
           input.dataset.version = data.version;
           input.dataset.saved = data.points;
           input.dataset.comment = data.comment || "";
+          showProvisional(input.dataset.evaluatee, data.provisional);
           if (input.value.trim() === points) {
             input.value = data.points;
           }

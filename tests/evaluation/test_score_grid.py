@@ -38,7 +38,15 @@ def test_save_answers_json_with_the_new_version(scheme, longshi, client_as):
         reverse("evaluation:score_save", args=[scheme.pk]), cell(scheme, longshi, "A1.1", "7.5", comment="好")
     )
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "points": "7.50", "version": 1, "comment": "好", "evidence": ""}
+    assert response.json() == {
+        "ok": True,
+        "points": "7.50",
+        "version": 1,
+        "comment": "好",
+        "evidence": "",
+        # The evaluatee's provisional figures after the save (evaluation.provisional).
+        "provisional": {"total": "7.5000", "rank": "第 1 名，共 1 个", "band": "不合格"},
+    }
 
 
 def test_points_over_the_maximum_are_refused_with_a_message_naming_the_field(scheme, longshi, client_as):
