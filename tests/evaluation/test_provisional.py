@@ -306,7 +306,7 @@ def test_a_total_on_a_half_of_the_fifth_decimal_is_rounded_up_exactly(db, make_e
     came to 42.4499…, rounded to 42.4499. The full run and the provisional results both say
     42.4500, the plain-Python reference's figure."""
     from tests.evaluation.factories import EvaluateeFactory, IndicatorFactory, SchemeFactory
-    from tests.factories import PeerCategoryFactory, SchoolFactory
+    from tests.campuses.factories import PeerCategoryFactory, SchoolFactory
 
     evaluators = make_evaluators(3)
     scheme = SchemeFactory(aggregation="mean")
