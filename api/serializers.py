@@ -79,7 +79,10 @@ class ProgressReportWriteSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices through the door: a record out of scope is "does not exist", as a 404.
-        user = self.context["request"].user
+        request = self.context.get("request")
+        if request is None:  # the schema's generator
+            return
+        user = request.user
         self.fields["measure"].queryset = Measure.objects.for_user(user)
         self.fields["subtask"].queryset = SubTask.objects.for_user(user)
 
@@ -94,7 +97,10 @@ class RotationProposeSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.context["request"].user
+        request = self.context.get("request")
+        if request is None:
+            return
+        user = request.user
         self.fields["staff"].queryset = StaffMember.objects.for_user(user)
         # Any campus of the user's groups may receive (多向交流); the service checks the scope.
         self.fields["to_campus"].queryset = Campus.objects.all()
@@ -124,7 +130,8 @@ class SpendingWriteSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campus"].queryset = Campus.objects.for_user(self.context["request"].user)
+        if self.context.get("request") is not None:
+            self.fields["campus"].queryset = Campus.objects.for_user(self.context["request"].user)
 
 
 __all__ = ["Evaluatee", "Indicator"]

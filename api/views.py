@@ -674,9 +674,12 @@ class ScoreViewSet(ScopedReadViewSet):
 
 def _row_error_of_serializer(errors) -> dict:
     rows = errors.get("scores") if isinstance(errors, dict) else None
+    # DRF gives a many=True field's errors as a list (one entry per row) or a dict by row index.
     if isinstance(rows, list):
-        for index, row_errors in enumerate(rows):
-            if row_errors:
+        rows = dict(enumerate(rows))
+    if isinstance(rows, dict) and all(isinstance(k, int) for k in rows):
+        for index, row_errors in sorted(rows.items()):
+            if isinstance(row_errors, dict) and row_errors:
                 field = next(iter(row_errors))
                 return {
                     "detail": _("Row %(row)s: %(field)s: %(message)s")

@@ -399,11 +399,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     # Swagger UI and ReDoc from the portal's own static files (no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RotationCategoryEnum": "staff.models.RotationCategory",
+        "AssetCategoryEnum": "sharing.models.AssetCategory",
+        "RotationStatusEnum": "staff.models.Rotation.Status",
+        "SchemeStatusEnum": "evaluation.models.Scheme.Status",
+        "RunStatusEnum": "evaluation.models.ComputationRun.Status",
+        "MentorshipStatusEnum": "staff.models.Mentorship.Status",
+        "PlanStatusEnum": "planning.models.Status",
+        "DocumentStatusEnum": "planning.models.Document.DocStatus",
+    },
 }
 
 if TESTING:
