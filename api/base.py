@@ -7,6 +7,7 @@ the role may not take) a 403, raised by the apps' services, as on the pages.
 
 from __future__ import annotations
 
+from django.http import Http404
 from rest_framework import viewsets
 
 from kernel.scoping import VIEW
@@ -33,6 +34,12 @@ class ScopedViewSetMixin:
         return queryset.order_by(*self.default_ordering)
 
     default_ordering: tuple[str, ...] = ("pk",)
+
+    def get_object(self):
+        # An id past what the database holds is no record (404), not an overflow (500).
+        if int(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, 0)) > 2**63 - 1:
+            raise Http404
+        return super().get_object()
 
 
 class ScopedReadViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -22,7 +22,7 @@ ERROR_RESPONSES = {
     "400": _("Refused input: the body names each field (and, for many rows, the row) with its message."),
     "401": _("No credentials, or a token unknown, expired or revoked."),
     "403": _("In scope, but not allowed for your role (or the CSRF token is missing for a session)."),
-    "404": _("No such record within your reach."),
+    "404": _("No such record within your reach (or a page past the end of a list)."),
     "429": _("Too many requests with this token: wait the seconds the Retry-After header gives."),
 }
 
@@ -39,8 +39,6 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, text in ERROR_RESPONSES.items():
-                if code == "404" and "{" not in path and method == "get":
-                    continue
                 operation["responses"].setdefault(
                     code,
                     {

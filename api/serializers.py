@@ -14,9 +14,15 @@ from campuses.models import Campus
 from sharing.models import BudgetLine
 
 
+#: The largest id a database column holds (a larger one is refused as input, never a 500).
+MAX_ID = 2**63 - 1
+
+
 def read_serializer(model, fields, name: str | None = None, **declared):
-    """A read-only ModelSerializer of `model` with `fields` (and declared extra fields)."""
-    meta = type("Meta", (), {"model": model, "fields": tuple(fields), "read_only_fields": tuple(fields)})
+    """A ModelSerializer of `model` with `fields` (and declared extra fields), used for output
+    only (the viewsets never save through it): its fields keep the model's blank and null, so
+    that the schema documents the values really sent."""
+    meta = type("Meta", (), {"model": model, "fields": tuple(fields)})
     return type(name or f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta, **declared})
 
 
@@ -38,11 +44,15 @@ class ScoreCellSerializer(serializers.Serializer):
     """One cell: the evaluator is the caller; `version` is the cell's version the caller read
     (0 or absent: a new cell)."""
 
-    indicator = serializers.IntegerField(label=_("indicator"), help_text=_("Indicator id (指标)."))
-    evaluatee = serializers.IntegerField(label=_("evaluatee"), help_text=_("Evaluatee id (被考核对象)."))
+    indicator = serializers.IntegerField(
+        label=_("indicator"), min_value=1, max_value=MAX_ID, help_text=_("The indicator's id.")
+    )
+    evaluatee = serializers.IntegerField(
+        label=_("evaluatee"), min_value=1, max_value=MAX_ID, help_text=_("The evaluatee's id.")
+    )
     points = serializers.CharField(label=_("points"), help_text=_("Points, at most two decimals, e.g. 8.5."))
     version = serializers.IntegerField(
-        label=_("version"), required=False, default=0, min_value=0,
+        label=_("version"), required=False, default=0, min_value=0, max_value=MAX_ID,
         help_text=_("The version of the cell you read; 0 for a new cell. A stale one gets 409."),
     )
     comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True, allow_null=True)

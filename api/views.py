@@ -573,9 +573,9 @@ SCORE_ROW_ERROR = inline_serializer(
     "ScoreRowError",
     {
         "detail": serializers.CharField(),
-        "row": serializers.IntegerField(),
-        "field": serializers.CharField(allow_null=True),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        "row": serializers.IntegerField(allow_null=True, required=False),
+        "field": serializers.CharField(allow_null=True, required=False),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
     },
 )
 
@@ -688,8 +688,23 @@ def _row_error_of_serializer(errors) -> dict:
                     "field": field,
                     "errors": {k: [str(m) for m in v] for k, v in row_errors.items()},
                 }
-    return {"detail": _("Give the scores as a list: {\"scores\": [...]}."), "row": None, "field": "scores",
-            "errors": {k: [str(m) for m in v] if isinstance(v, list) else [str(v)] for k, v in errors.items()}}
+    messages = {field: _flat(value) for field, value in errors.items()}
+    first = next((m for values in messages.values() for m in values), "")
+    return {
+        "detail": _("Give the scores as a list: {\"scores\": [...]}.") + (f" {first}" if first else ""),
+        "row": None,
+        "field": "scores",
+        "errors": messages,
+    }
+
+
+def _flat(value) -> list[str]:
+    """Every message of a (nested) DRF error, as plain strings."""
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in _flat(inner)]
+    if isinstance(value, list | tuple):
+        return [m for inner in value for m in _flat(inner)]
+    return [str(value)]
 
 
 def _row_error(exc) -> Response:

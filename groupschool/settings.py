@@ -385,6 +385,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+#: Paths whose refusals made before any view (kernel/middleware.py) are JSON, not a page.
+JSON_ERROR_PREFIXES = ["/api/v1/", "/api/schema/"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "集团化办学管理平台 API · Group-school portal API",
     "DESCRIPTION": (
