@@ -13,7 +13,7 @@ from schemathesis import checks
 from tests.evaluation.conftest import scheme  # noqa: F401  (an open scheme to score)
 
 #: Examples per operation: the whole run stays well under a minute on the CI machine.
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 20
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
