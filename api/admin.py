@@ -31,7 +31,14 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
     list_filter = ("revoked_at", "expires_at")
     search_fields = ("prefix", "name", "user__username")
     readonly_fields = (
-        "user", "name", "prefix", "created_at", "created_by", "expires_at", "revoked_at", "last_used_at"
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
     )
     actions = ["revoke"]
 

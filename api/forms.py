@@ -17,7 +17,9 @@ EXPIRY_CHOICES = [
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100, help_text=_("What the token is for, e.g. the data centre."))
+    name = forms.CharField(
+        label=_("name"), max_length=100, help_text=_("What the token is for, e.g. the data centre.")
+    )
     expires_in = forms.ChoiceField(label=_("expires"), choices=EXPIRY_CHOICES, initial="90", required=False)
 
     def __init__(self, *args, **kwargs):

@@ -37,7 +37,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the data centre."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. the data centre.")
+    )
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -21,7 +21,9 @@ class TokenListView(View):
     model = ApiToken
 
     def _render(self, request, form, key=None, token=None, status=200):
-        tokens = ApiToken.objects.for_user(request.user).filter(user=request.user).select_related("created_by")
+        tokens = (
+            ApiToken.objects.for_user(request.user).filter(user=request.user).select_related("created_by")
+        )
         return render(
             request,
             self.template_name,
@@ -37,7 +39,9 @@ class TokenListView(View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         try:
-            token, key = api_token_create(user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at())
+            token, key = api_token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

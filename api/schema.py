@@ -34,8 +34,8 @@ def add_error_responses(result, generator, request, public):
         "description": str(_("An error: `detail`, or one entry per field.")),
         "additionalProperties": True,
     }
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, text in ERROR_RESPONSES.items():

@@ -7,12 +7,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from evaluation.models import Evaluatee, Indicator
-from planning.models import Measure, SubTask
-from staff.models import Distinction, Rotation, StaffMember
 from campuses.models import Campus
+from planning.models import Measure, SubTask
 from sharing.models import BudgetLine
-
+from staff.models import Distinction, Rotation, StaffMember
 
 #: The largest id a database column holds (a larger one is refused as input, never a 500).
 MAX_ID = 2**63 - 1
@@ -23,7 +21,9 @@ def read_serializer(model, fields, name: str | None = None, **declared):
     only (the viewsets never save through it): its fields keep the model's blank and null, so
     that the schema documents the values really sent."""
     meta = type("Meta", (), {"model": model, "fields": tuple(fields)})
-    return type(name or f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta, **declared})
+    return type(
+        name or f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta, **declared}
+    )
 
 
 def name_of(source: str, label):
@@ -52,7 +52,11 @@ class ScoreCellSerializer(serializers.Serializer):
     )
     points = serializers.CharField(label=_("points"), help_text=_("Points, at most two decimals, e.g. 8.5."))
     version = serializers.IntegerField(
-        label=_("version"), required=False, default=0, min_value=0, max_value=MAX_ID,
+        label=_("version"),
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=MAX_ID,
         help_text=_("The version of the cell you read; 0 for a new cell. A stale one gets 409."),
     )
     comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True, allow_null=True)
@@ -77,7 +81,10 @@ class ScoresSavedSerializer(serializers.Serializer):
 
 class ProgressReportWriteSerializer(serializers.Serializer):
     measure = serializers.PrimaryKeyRelatedField(
-        label=_("measure"), queryset=Measure.objects.all(), required=False, allow_null=True,
+        label=_("measure"),
+        queryset=Measure.objects.all(),
+        required=False,
+        allow_null=True,
         help_text=_("The measure reported on (group leadership and the bureau); or give a sub-task."),
     )
     subtask = serializers.PrimaryKeyRelatedField(
@@ -100,7 +107,9 @@ class ProgressReportWriteSerializer(serializers.Serializer):
 class RotationProposeSerializer(serializers.Serializer):
     staff = serializers.PrimaryKeyRelatedField(label=_("staff member"), queryset=StaffMember.objects.all())
     to_campus = serializers.PrimaryKeyRelatedField(label=_("to campus"), queryset=Campus.objects.all())
-    category = serializers.ChoiceField(label=_("category"), choices=Rotation._meta.get_field("category").choices)
+    category = serializers.ChoiceField(
+        label=_("category"), choices=Rotation._meta.get_field("category").choices
+    )
     start_on = serializers.DateField(label=_("start"))
     planned_end_on = serializers.DateField(label=_("planned end"))
     reason = serializers.CharField(label=_("purpose"), required=False, allow_blank=True, max_length=5000)
@@ -122,7 +131,9 @@ class RotationNoteSerializer(serializers.Serializer):
 
 class RotationStartSerializer(serializers.Serializer):
     move_start = serializers.BooleanField(
-        label=_("start today"), required=False, default=False,
+        label=_("start today"),
+        required=False,
+        default=False,
         help_text=_("Before the start date: move the start to today."),
     )
 
@@ -142,6 +153,3 @@ class SpendingWriteSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if self.context.get("request") is not None:
             self.fields["campus"].queryset = Campus.objects.for_user(self.context["request"].user)
-
-
-__all__ = ["Evaluatee", "Indicator"]

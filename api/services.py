@@ -45,7 +45,12 @@ def api_token_create(
             break
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
     token = ApiToken(
-        user=owner, name=name[:100], prefix=prefix, key_hash=key_hash(key), created_by=user, expires_at=expires_at
+        user=owner,
+        name=name[:100],
+        prefix=prefix,
+        key_hash=key_hash(key),
+        created_by=user,
+        expires_at=expires_at,
     )
     token.full_clean()
     with transaction.atomic():

@@ -3,6 +3,7 @@ and the page where a user makes and revokes their own tokens (/api/tokens/)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -44,14 +45,25 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 
 app_name = "api"
 
+#: The documentation pages' title, in the interface's language.
+TITLE = gettext_lazy("Group-school portal API")
+
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation pages are pages of the portal: signed-in users only (else the login
     # page); their scripts come from the portal's static files (drf-spectacular-sidecar), none
     # inline (Content-Security-Policy).
-    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
-    path("redoc/", login_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", title=TITLE)),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api:schema", title=TITLE)),
+        name="redoc",
+    ),
     path("tokens/", pages.TokenListView.as_view(), name="token_list"),
     path("tokens/<int:pk>/revoke/", pages.TokenRevokeView.as_view(), name="token_revoke"),
 ]

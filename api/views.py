@@ -4,8 +4,7 @@ the service the pages use (evaluation.services.scores_save_many, planning.servic
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -15,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import filters, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,7 +25,6 @@ from evaluation import filters as evaluation_filters
 from evaluation import selectors as evaluation_selectors
 from evaluation import services as evaluation_services
 from evaluation.models import ComputationRun, Evaluatee, Indicator, PublishedSnapshot, Result, Scheme, Score
-from kernel.scoping import CHANGE
 from planning import filters as planning_filters
 from planning import services as planning_services
 from planning.models import Document, Measure, Phase, ProgressReport, SubTask
@@ -89,31 +87,39 @@ def read_endpoint(
     return described(summary, description)(viewset)
 
 
-T = gettext_lazy
-
 # --- Groups, schools, campuses, enrollment ----------------------------------------------------
 
 GroupViewSet = read_endpoint(
     EducationGroup,
     ("id", "code", "name", "core_school", "founded_on", "governance_mode", "charter_status", "description"),
-    summary=T("Education groups"),
-    description=T("The education groups the user reads (教育集团)."),
+    summary=gettext_lazy("Education groups"),
+    description=gettext_lazy("The education groups the user reads (教育集团)."),
     filterset=campus_filters.EducationGroupFilterSet,
     ordering=("code", "name", "founded_on"),
 )
 SchoolViewSet = read_endpoint(
     School,
-    ("id", "code", "name", "group", "legal_representative", "credit_code", "stage", "peer_category", "district"),
-    summary=T("Schools"),
-    description=T("Schools (legal entities, 法人单位) of the user's groups."),
+    (
+        "id",
+        "code",
+        "name",
+        "group",
+        "legal_representative",
+        "credit_code",
+        "stage",
+        "peer_category",
+        "district",
+    ),
+    summary=gettext_lazy("Schools"),
+    description=gettext_lazy("Schools (legal entities, 法人单位) of the user's groups."),
     filter_fields=("group", "stage", "peer_category"),
     ordering=("code", "name"),
 )
 CampusViewSet = read_endpoint(
     Campus,
     ("id", "code", "name", "school", "group", "address", "opened_on", "is_core", "planned_capacity"),
-    summary=T("Campuses"),
-    description=T("Campuses (校区) the user reads."),
+    summary=gettext_lazy("Campuses"),
+    description=gettext_lazy("Campuses (校区) the user reads."),
     related=("school",),
     filterset=campus_filters.CampusFilterSet,
     ordering=("code", "name", "opened_on"),
@@ -122,8 +128,8 @@ CampusViewSet = read_endpoint(
 EnrollmentViewSet = read_endpoint(
     EnrollmentSnapshot,
     ("id", "campus", "school_year", "semester", "grade", "classes", "pupils"),
-    summary=T("Enrollment snapshots"),
-    description=T("Classes and pupils per campus, school year, term and grade."),
+    summary=gettext_lazy("Enrollment snapshots"),
+    description=gettext_lazy("Classes and pupils per campus, school year, term and grade."),
     filterset=campus_filters.EnrollmentFilterSet,
     ordering=("school_year", "grade", "campus"),
 )
@@ -133,11 +139,22 @@ EnrollmentViewSet = read_endpoint(
 StaffViewSet = read_endpoint(
     StaffMember,
     (
-        "id", "name", "gender", "staff_number", "subject", "professional_title", "post_type", "position",
-        "home_campus", "unit", "on_campus_since", "is_active", "distinctions",
+        "id",
+        "name",
+        "gender",
+        "staff_number",
+        "subject",
+        "professional_title",
+        "post_type",
+        "position",
+        "home_campus",
+        "unit",
+        "on_campus_since",
+        "is_active",
+        "distinctions",
     ),
-    summary=T("Staff members"),
-    description=T("Staff of the campuses the user reads; a cursor pages through them."),
+    summary=gettext_lazy("Staff members"),
+    description=gettext_lazy("Staff of the campuses the user reads; a cursor pages through them."),
     prefetch=("distinctions",),
     filterset=staff_filters.StaffFilterSet,
     ordering=("name", "staff_number", "on_campus_since", "pk"),
@@ -147,14 +164,14 @@ StaffViewSet = read_endpoint(
 MentorshipViewSet = read_endpoint(
     Mentorship,
     ("id", "mentor", "mentee", "campus", "start_on", "end_on", "goals", "outcome", "status"),
-    summary=T("Mentoring pairs"),
+    summary=gettext_lazy("Mentoring pairs"),
     filterset=staff_filters.MentorshipFilterSet,
     ordering=("start_on", "end_on"),
 )
 StudioViewSet = read_endpoint(
     Studio,
     ("id", "name", "leader", "campus", "subject", "level", "founded_on", "description", "members"),
-    summary=T("Famous-teacher studios"),
+    summary=gettext_lazy("Famous-teacher studios"),
     prefetch=("members",),
     filterset=staff_filters.StudioFilterSet,
     ordering=("name", "founded_on"),
@@ -162,15 +179,23 @@ StudioViewSet = read_endpoint(
 ActivityViewSet = read_endpoint(
     CrossCampusActivity,
     ("id", "title", "kind", "held_on", "host_campus", "campuses", "hours", "summary"),
-    summary=T("Cross-campus activities"),
+    summary=gettext_lazy("Cross-campus activities"),
     prefetch=("campuses",),
     filterset=staff_filters.ActivityFilterSet,
     ordering=("held_on", "title"),
 )
 QuotaViewSet = read_endpoint(
     StaffingQuota,
-    ("id", "campus", "year", "establishment_authorised", "establishment_filled", "posts_authorised", "posts_filled"),
-    summary=T("Staffing quotas"),
+    (
+        "id",
+        "campus",
+        "year",
+        "establishment_authorised",
+        "establishment_filled",
+        "posts_authorised",
+        "posts_filled",
+    ),
+    summary=gettext_lazy("Staffing quotas"),
     filterset=staff_filters.StaffingQuotaFilterSet,
     ordering=("year", "campus"),
 )
@@ -180,7 +205,7 @@ QuotaViewSet = read_endpoint(
 PhaseViewSet = read_endpoint(
     Phase,
     ("id", "group", "code", "order", "name", "plan_period", "description", "start_on", "end_on"),
-    summary=T("Phases of the plan"),
+    summary=gettext_lazy("Phases of the plan"),
     filter_fields=("group",),
     ordering=("order", "start_on"),
     default_ordering=("group", "order", "pk"),
@@ -188,10 +213,23 @@ PhaseViewSet = read_endpoint(
 MeasureViewSet = read_endpoint(
     Measure,
     (
-        "id", "group", "code", "order", "section", "title", "text", "phase", "leaders", "units", "campus",
-        "start_on", "due_on", "status", "progress",
+        "id",
+        "group",
+        "code",
+        "order",
+        "section",
+        "title",
+        "text",
+        "phase",
+        "leaders",
+        "units",
+        "campus",
+        "start_on",
+        "due_on",
+        "status",
+        "progress",
     ),
-    summary=T("Measures of the plan"),
+    summary=gettext_lazy("Measures of the plan"),
     prefetch=("leaders", "units"),
     filterset=planning_filters.MeasureFilterSet,
     ordering=("order", "due_on", "progress"),
@@ -199,18 +237,41 @@ MeasureViewSet = read_endpoint(
 )
 SubTaskViewSet = read_endpoint(
     SubTask,
-    ("id", "measure", "title", "description", "campus", "unit", "owner", "start_on", "due_on", "status", "progress"),
-    summary=T("Sub-tasks"),
+    (
+        "id",
+        "measure",
+        "title",
+        "description",
+        "campus",
+        "unit",
+        "owner",
+        "start_on",
+        "due_on",
+        "status",
+        "progress",
+    ),
+    summary=gettext_lazy("Sub-tasks"),
     filterset=planning_filters.SubTaskFilterSet,
     ordering=("due_on", "progress", "title"),
 )
 DocumentViewSet = read_endpoint(
     Document,
     (
-        "id", "code", "kind", "title", "phase", "measure", "campus", "group", "required", "due_on", "version",
-        "status", "approved_on",
+        "id",
+        "code",
+        "kind",
+        "title",
+        "phase",
+        "measure",
+        "campus",
+        "group",
+        "required",
+        "due_on",
+        "version",
+        "status",
+        "approved_on",
     ),
-    summary=T("Documents register"),
+    summary=gettext_lazy("Documents register"),
     filterset=planning_filters.DocumentFilterSet,
     ordering=("code", "due_on", "title"),
 )
@@ -220,14 +281,14 @@ DocumentViewSet = read_endpoint(
 SchemeViewSet = read_endpoint(
     Scheme,
     ("id", "name", "year", "target_kind", "group", "description", "status", "published_at"),
-    summary=T("Assessment schemes"),
+    summary=gettext_lazy("Assessment schemes"),
     filterset=evaluation_filters.SchemeFilterSet,
     ordering=("year", "name"),
 )
 IndicatorViewSet = read_endpoint(
     Indicator,
     ("id", "scheme", "parent", "code", "name", "order", "max_points", "weight", "guidance", "kind"),
-    summary=T("Indicators"),
+    summary=gettext_lazy("Indicators"),
     filter_fields=("scheme", "parent", "kind"),
     ordering=("order", "code"),
     default_ordering=("scheme", "order", "pk"),
@@ -238,14 +299,14 @@ IndicatorViewSet = read_endpoint(
 BudgetViewSet = read_endpoint(
     Budget,
     ("id", "school", "year", "line", "amount", "note"),
-    summary=T("Budgets"),
+    summary=gettext_lazy("Budgets"),
     filterset=sharing_filters.BudgetFilterSet,
     ordering=("year", "amount"),
 )
 AllocationViewSet = read_endpoint(
     Allocation,
     ("id", "budget", "year", "line", "campus", "amount"),
-    summary=T("Allocations of budgets to campuses"),
+    summary=gettext_lazy("Allocations of budgets to campuses"),
     related=("budget",),
     filterset=sharing_filters.AllocationFilterSet,
     ordering=("amount", "campus"),
@@ -255,14 +316,14 @@ AllocationViewSet = read_endpoint(
 AssetViewSet = read_endpoint(
     Asset,
     ("id", "code", "name", "category", "campus", "condition", "acquired_on", "note"),
-    summary=T("Asset register"),
+    summary=gettext_lazy("Asset register"),
     filterset=sharing_filters.AssetFilterSet,
     ordering=("code", "name", "acquired_on"),
 )
 ResourceViewSet = read_endpoint(
     TeachingResource,
     ("id", "title", "kind", "subject", "grade", "author", "campus", "description", "uploaded_at"),
-    summary=T("Shared teaching resources"),
+    summary=gettext_lazy("Shared teaching resources"),
     filterset=sharing_filters.TeachingResourceFilterSet,
     ordering=("uploaded_at", "title"),
     default_ordering=("-uploaded_at", "-pk"),
@@ -270,6 +331,7 @@ ResourceViewSet = read_endpoint(
 
 
 # --- Published results (frozen) -------------------------------------------------------------------
+
 
 class FrozenRowSerializer(serializers.Serializer):
     """One row of a published ranking, as frozen."""
@@ -320,8 +382,11 @@ class PublishedSnapshotDetailSerializer(PublishedSnapshotSerializer):
 
 
 @described(
-    T("Published results"),
-    T("Published rankings as they were frozen at publication (PublishedSnapshot): later edits never change them."),
+    gettext_lazy("Published results"),
+    gettext_lazy(
+        "Published rankings as they were frozen at publication (PublishedSnapshot): later edits never "
+        "change them."
+    ),
 )
 class PublishedResultViewSet(ScopedReadViewSet):
     model = PublishedSnapshot
@@ -348,16 +413,31 @@ class BureauOnlyMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not access.can_read_unpublished(request.user):
-            raise PermissionDenied(_("Unpublished results are read by the bureau and the supervision office only."))
+            raise PermissionDenied(
+                _("Unpublished results are read by the bureau and the supervision office only.")
+            )
 
 
-@described(T("Current computation runs"), T("Bureau roles only: each scheme's current computation run."))
+@described(
+    gettext_lazy("Current computation runs"),
+    gettext_lazy("Bureau roles only: each scheme's current computation run."),
+)
 class RunViewSet(BureauOnlyMixin, ScopedReadViewSet):
     model = ComputationRun
     queryset = ComputationRun.objects.none()
     serializer_class = read_serializer(
         ComputationRun,
-        ("id", "scheme", "status", "progress", "created_at", "started_at", "finished_at", "error", "evaluatees"),
+        (
+            "id",
+            "scheme",
+            "status",
+            "progress",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "evaluatees",
+        ),
     )
     filterset_fields = ("scheme", "status")
     ordering_fields = ("created_at", "finished_at")
@@ -367,14 +447,28 @@ class RunViewSet(BureauOnlyMixin, ScopedReadViewSet):
         return super().get_queryset().filter(pk__in=Scheme.objects.values("current_run"))
 
 
-@described(T("Current results"), T("Bureau roles only: the results of each scheme's current run, unpublished too."))
+@described(
+    gettext_lazy("Current results"),
+    gettext_lazy("Bureau roles only: the results of each scheme's current run, unpublished too."),
+)
 class ResultViewSet(BureauOnlyMixin, ScopedReadViewSet):
     model = Result
     queryset = Result.objects.none()
     serializer_class = read_serializer(
         Result,
-        ("id", "run", "evaluatee", "evaluatee_name", "total", "rank", "position", "peer_size", "percentile", "band"),
-        evaluatee_name=name_of("evaluatee.name", T("evaluatee")),
+        (
+            "id",
+            "run",
+            "evaluatee",
+            "evaluatee_name",
+            "total",
+            "rank",
+            "position",
+            "peer_size",
+            "percentile",
+            "band",
+        ),
+        evaluatee_name=name_of("evaluatee.name", gettext_lazy("evaluatee")),
     )
     related = ("evaluatee",)
     filterset_fields = ("run", "band")
@@ -383,8 +477,11 @@ class ResultViewSet(BureauOnlyMixin, ScopedReadViewSet):
     default_ordering = ("run", "position", "pk")
 
     def get_queryset(self):
-        return super().get_queryset().filter(run__in=Scheme.objects.values("current_run")).defer(
-            "cell_points", "cell_evaluators", "cell_derivations"
+        return (
+            super()
+            .get_queryset()
+            .filter(run__in=Scheme.objects.values("current_run"))
+            .defer("cell_points", "cell_evaluators", "cell_derivations")
         )
 
 
@@ -398,19 +495,36 @@ def _created(serializer_class, instance, request, code=status.HTTP_201_CREATED):
 RotationSerializer = read_serializer(
     Rotation,
     (
-        "id", "staff", "staff_name", "from_campus", "to_campus", "category", "start_on", "planned_end_on",
-        "ended_on", "status", "reason", "decided_at", "decision_note", "created_at",
+        "id",
+        "staff",
+        "staff_name",
+        "from_campus",
+        "to_campus",
+        "category",
+        "start_on",
+        "planned_end_on",
+        "ended_on",
+        "status",
+        "reason",
+        "decided_at",
+        "decision_note",
+        "created_at",
     ),
-    staff_name=name_of("staff.name", T("staff member")),
+    staff_name=name_of("staff.name", gettext_lazy("staff member")),
 )
 
 
 @extend_schema_view(
-    list=extend_schema(summary=T("Rotations"), description=T("Teacher rotations (交流轮岗) from or to the user's campuses.")),
-    retrieve=extend_schema(summary=T("Rotation")),
+    list=extend_schema(
+        summary=gettext_lazy("Rotations"),
+        description=gettext_lazy("Teacher rotations (交流轮岗) from or to the user's campuses."),
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("Rotation")),
     create=extend_schema(
-        summary=T("Propose a rotation"),
-        description=T("Through staff.services.rotation_propose: a vice-principal from or to their own campus."),
+        summary=gettext_lazy("Propose a rotation"),
+        description=gettext_lazy(
+            "Through staff.services.rotation_propose: a vice-principal from or to their own campus."
+        ),
         request=api_serializers.RotationProposeSerializer,
         responses={201: RotationSerializer, 400: ERROR, 403: ERROR},
     ),
@@ -441,35 +555,54 @@ class RotationViewSet(ScopedReadViewSet):
         rotation = take(user=request.user, rotation=rotation, **values)
         return _created(RotationSerializer, rotation, request, status.HTTP_200_OK)
 
-    @extend_schema(summary=T("Approve a rotation"), request=api_serializers.RotationNoteSerializer,
-                   responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary=gettext_lazy("Approve a rotation"),
+        request=api_serializers.RotationNoteSerializer,
+        responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._step(request, pk, staff_services.rotation_approve, api_serializers.RotationNoteSerializer)
+        return self._step(
+            request, pk, staff_services.rotation_approve, api_serializers.RotationNoteSerializer
+        )
 
-    @extend_schema(summary=T("Reject a rotation"), request=api_serializers.RotationNoteSerializer,
-                   responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary=gettext_lazy("Reject a rotation"),
+        request=api_serializers.RotationNoteSerializer,
+        responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._step(request, pk, _reject, api_serializers.RotationNoteSerializer)
 
-    @extend_schema(summary=T("Withdraw a rotation"), request=None,
-                   responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary=gettext_lazy("Withdraw a rotation"),
+        request=None,
+        responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._step(request, pk, staff_services.rotation_withdraw)
 
-    @extend_schema(summary=T("Start a rotation"), request=api_serializers.RotationStartSerializer,
-                   responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary=gettext_lazy("Start a rotation"),
+        request=api_serializers.RotationStartSerializer,
+        responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         return self._step(request, pk, staff_services.rotation_start, api_serializers.RotationStartSerializer)
 
-    @extend_schema(summary=T("Complete a rotation"), request=api_serializers.RotationCompleteSerializer,
-                   responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary=gettext_lazy("Complete a rotation"),
+        request=api_serializers.RotationCompleteSerializer,
+        responses={200: RotationSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._step(request, pk, staff_services.rotation_complete, api_serializers.RotationCompleteSerializer)
+        return self._step(
+            request, pk, staff_services.rotation_complete, api_serializers.RotationCompleteSerializer
+        )
 
 
 def _reject(*, user, rotation, note: str = ""):
@@ -479,16 +612,21 @@ def _reject(*, user, rotation, note: str = ""):
 ProgressReportSerializer = read_serializer(
     ProgressReport,
     ("id", "measure", "subtask", "author", "author_name", "reported_at", "text", "percent"),
-    author_name=name_of("author.username", T("author")),
+    author_name=name_of("author.username", gettext_lazy("author")),
 )
 
 
 @extend_schema_view(
-    list=extend_schema(summary=T("Progress reports"), description=T("Reports on the plan's measures and sub-tasks.")),
-    retrieve=extend_schema(summary=T("Progress report")),
+    list=extend_schema(
+        summary=gettext_lazy("Progress reports"),
+        description=gettext_lazy("Reports on the plan's measures and sub-tasks."),
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("Progress report")),
     create=extend_schema(
-        summary=T("File a progress report"),
-        description=T("Through planning.services.progress_report_file: on a sub-task of one's campus, or a measure."),
+        summary=gettext_lazy("File a progress report"),
+        description=gettext_lazy(
+            "Through planning.services.progress_report_file: on a sub-task of one's campus, or a measure."
+        ),
         request=api_serializers.ProgressReportWriteSerializer,
         responses={201: ProgressReportSerializer, 400: ERROR, 403: ERROR},
     ),
@@ -523,11 +661,14 @@ SpendingSerializer = read_serializer(
 
 
 @extend_schema_view(
-    list=extend_schema(summary=T("Spending"), description=T("Payments of the user's campuses against budget lines.")),
-    retrieve=extend_schema(summary=T("Spending record")),
+    list=extend_schema(
+        summary=gettext_lazy("Spending"),
+        description=gettext_lazy("Payments of the user's campuses against budget lines."),
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("Spending record")),
     create=extend_schema(
-        summary=T("Record spending"),
-        description=T("Through sharing.services.spending_record: within the campus's allocation."),
+        summary=gettext_lazy("Record spending"),
+        description=gettext_lazy("Through sharing.services.spending_record: within the campus's allocation."),
         request=api_serializers.SpendingWriteSerializer,
         responses={201: SpendingSerializer, 400: ERROR, 403: ERROR},
     ),
@@ -544,7 +685,9 @@ class SpendingViewSet(ScopedReadViewSet):
     def create(self, request):
         form = api_serializers.SpendingWriteSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
-        spending = sharing_services.spending_record(user=request.user, spending=Spending(**form.validated_data))
+        spending = sharing_services.spending_record(
+            user=request.user, spending=Spending(**form.validated_data)
+        )
         return _created(SpendingSerializer, spending, request)
 
 
@@ -575,20 +718,24 @@ SCORE_ROW_ERROR = inline_serializer(
         "detail": serializers.CharField(),
         "row": serializers.IntegerField(allow_null=True, required=False),
         "field": serializers.CharField(allow_null=True, required=False),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()), required=False
+        ),
     },
 )
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary=T("Scores"),
-        description=T("Bureau roles only: evaluators' points per indicator and evaluatee; a cursor pages."),
+        summary=gettext_lazy("Scores"),
+        description=gettext_lazy(
+            "Bureau roles only: evaluators' points per indicator and evaluatee; a cursor pages."
+        ),
     ),
-    retrieve=extend_schema(summary=T("Score")),
+    retrieve=extend_schema(summary=gettext_lazy("Score")),
     create=extend_schema(
-        summary=T("Write scores"),
-        description=T(
+        summary=gettext_lazy("Write scores"),
+        description=gettext_lazy(
             "Evaluators: one or many cells in one request, all saved or none. A bad row gets 400 naming its "
             "index (`row`, from 0) and field; a stale `version` gets 409 with the cell's current value."
         ),
@@ -620,7 +767,9 @@ class ScoreViewSet(ScopedReadViewSet):
 
     def _require_reader(self):
         if not access.can_read_unpublished(self.request.user):
-            raise PermissionDenied(_("Unpublished scores are read by the bureau and the supervision office only."))
+            raise PermissionDenied(
+                _("Unpublished scores are read by the bureau and the supervision office only.")
+            )
 
     def create(self, request):
         if not access.can_score(request.user):
@@ -629,8 +778,10 @@ class ScoreViewSet(ScopedReadViewSet):
         if not form.is_valid():
             return Response(_row_error_of_serializer(form.errors), status=status.HTTP_400_BAD_REQUEST)
         rows = form.validated_data["scores"]
-        indicators = Indicator.objects.for_user(request.user).select_related("scheme").in_bulk(
-            {row["indicator"] for row in rows}
+        indicators = (
+            Indicator.objects.for_user(request.user)
+            .select_related("scheme")
+            .in_bulk({row["indicator"] for row in rows})
         )
         evaluatees = Evaluatee.objects.for_user(request.user).in_bulk({row["evaluatee"] for row in rows})
         cells = []
@@ -691,7 +842,7 @@ def _row_error_of_serializer(errors) -> dict:
     messages = {field: _flat(value) for field, value in errors.items()}
     first = next((m for values in messages.values() for m in values), "")
     return {
-        "detail": _("Give the scores as a list: {\"scores\": [...]}.") + (f" {first}" if first else ""),
+        "detail": _('Give the scores as a list: {"scores": [...]}.') + (f" {first}" if first else ""),
         "row": None,
         "field": "scores",
         "errors": messages,
@@ -741,6 +892,3 @@ def _row_error(exc) -> Response:
         },
         status=status.HTTP_400_BAD_REQUEST,
     )
-
-
-__all__ = ["Q", "ValidationError", "CHANGE"]

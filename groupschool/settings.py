@@ -390,11 +390,12 @@ JSON_ERROR_PREFIXES = ["/api/v1/", "/api/schema/"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "集团化办学管理平台 API · Group-school portal API",
     "DESCRIPTION": (
-        "市教育局集团化办学管理平台的 REST 接口。认证：请求头 `Authorization: Token <key>`（在“API 令牌”页面"
-        "或由管理员在后台创建），或浏览器的登录会话。中文为默认语言；`Accept-Language: en` 或 `?lang=en` 得到英文。\n\n"
+        "市教育局集团化办学管理平台的 REST 接口。认证：请求头 `Authorization: Token <key>`"
+        "（在“API 令牌”页面或由管理员在后台创建），或浏览器的登录会话。"
+        "中文为默认语言；`Accept-Language: en` 或 `?lang=en` 得到英文。\n\n"
         "The REST API of the city education bureau's group-school portal. Authenticate with the header "
-        "`Authorization: Token <key>` (made on the “API tokens” page, or by an administrator in the admin) or "
-        "the browser's session. Chinese by default; `Accept-Language: en` or `?lang=en` for English."
+        "`Authorization: Token <key>` (made on the “API tokens” page, or by an administrator in the admin) "
+        "or the browser's session. Chinese by default; `Accept-Language: en` or `?lang=en` for English."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -42,7 +43,9 @@ def test_an_unknown_key_is_401(plan):
 
 
 def test_an_expired_token_is_refused_with_a_clear_body(bureau):
-    token, key = api_token_create(user=bureau, name="x", expires_at=timezone.now() + datetime.timedelta(days=1))
+    token, key = api_token_create(
+        user=bureau, name="x", expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
     assert _client(key).get(STAFF).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     response = _client(key).get(STAFF)
@@ -103,12 +106,13 @@ def test_another_users_token_cannot_be_revoked_from_the_page(client_as, bureau, 
 def test_the_administrator_makes_a_token_in_the_admin_and_sees_the_key_once(client_as, vp_hongqi):
     client = client_as("admin")
     response = client.post(
-        reverse("admin:api_apitoken_add"), {"user": vp_hongqi.pk, "name": "数据中心", "expires_at_0": "", "expires_at_1": ""},
+        reverse("admin:api_apitoken_add"),
+        {"user": vp_hongqi.pk, "name": "数据中心", "expires_at_0": "", "expires_at_1": ""},
         follow=True,
     )
     assert response.status_code == 200
     token = ApiToken.objects.get(user=vp_hongqi)
     shown = [str(m) for m in response.context["messages"]]
-    key = next(m.rsplit(" ", 1)[-1] for m in shown if token.prefix in m)
+    key = next(re.search(r"gs_[0-9a-f]{8}\.[\w-]+", m).group(0) for m in shown if token.prefix in m)
     assert _client(key).get(STAFF).status_code == 200
     assert token.created_by == get_user_model().objects.get(username="admin")

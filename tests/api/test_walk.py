@@ -9,6 +9,7 @@ from kernel.roles import Role
 from kernel.services import group_grant_access, user_set_roles
 from tests import factories
 
+
 def _rotation(campus):
     """A rotation from `campus` to a new campus of the same school (outside 桃江)."""
     return factories.RotationFactory(
@@ -62,7 +63,9 @@ def test_a_hongqi_record_is_read_only_inside_its_scope(endpoint, plan, other_lea
         assert client.get(detail).status_code == 404, persona
 
 
-def test_group_wide_plan_is_read_by_the_groups_vice_principals_not_by_another_group(plan, other_leader, api_as):
+def test_group_wide_plan_is_read_by_the_groups_vice_principals_not_by_another_group(
+    plan, other_leader, api_as
+):
     from planning.models import Measure
 
     measure = Measure.objects.filter(group__code__isnull=False).order_by("pk").first()

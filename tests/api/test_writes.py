@@ -62,7 +62,10 @@ def test_a_stale_version_is_409_with_the_current_value_and_nothing_written(api_a
     first = {"indicator": leaves[0].pk, "evaluatee": evaluatee.pk, "points": "6"}
     assert client.post(SCORES, {"scores": [first]}, format="json").status_code == 200
     # Saved again from version 1 → version 2.
-    assert client.post(SCORES, {"scores": [{**first, "points": "7", "version": 1}]}, format="json").status_code == 200
+    assert (
+        client.post(SCORES, {"scores": [{**first, "points": "7", "version": 1}]}, format="json").status_code
+        == 200
+    )
     stale = [
         {"indicator": leaves[1].pk, "evaluatee": evaluatee.pk, "points": "3"},
         {**first, "points": "9", "version": 1},
@@ -72,7 +75,11 @@ def test_a_stale_version_is_409_with_the_current_value_and_nothing_written(api_a
     body = response.json()
     assert body["row"] == 1
     assert body["current"] == {
-        "indicator": leaves[0].pk, "evaluatee": evaluatee.pk, "points": "7.00", "version": 2, "comment": "",
+        "indicator": leaves[0].pk,
+        "evaluatee": evaluatee.pk,
+        "points": "7.00",
+        "version": 2,
+        "comment": "",
     }
     assert not Score.objects.filter(indicator=leaves[1]).exists()
     assert Score.objects.get(indicator=leaves[0]).points == Decimal("7.00")
@@ -91,7 +98,11 @@ def test_scores_by_session_need_the_csrf_token(client_as, cells):
 
     leaves, evaluatee = cells
     client = Client(enforce_csrf_checks=True)
-    client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(username="supervisor"))
+    client.force_login(
+        __import__("django.contrib.auth", fromlist=["get_user_model"])
+        .get_user_model()
+        .objects.get(username="supervisor")
+    )
     body = {"scores": [{"indicator": leaves[0].pk, "evaluatee": evaluatee.pk, "points": "5"}]}
     response = client.post(SCORES, body, content_type="application/json")
     assert response.status_code == 403
@@ -104,14 +115,20 @@ def test_a_progress_report_through_the_service(api_as, plan):
     own = SubTaskFactory(campus=plan["hongqi"])
     other = SubTaskFactory(campus=plan["taojiang"])
     client = api_as("vp-hongqi", "en")
-    response = client.post("/api/v1/reports/", {"subtask": own.pk, "text": "完成一半", "percent": 50}, format="json")
+    response = client.post(
+        "/api/v1/reports/", {"subtask": own.pk, "text": "完成一半", "percent": 50}, format="json"
+    )
     assert response.status_code == 201, response.content
     own.refresh_from_db()
     assert own.progress == 50
     # Another campus's sub-task is not within reach (named as the field), nothing written.
-    response = client.post("/api/v1/reports/", {"subtask": other.pk, "text": "x", "percent": 10}, format="json")
+    response = client.post(
+        "/api/v1/reports/", {"subtask": other.pk, "text": "x", "percent": 10}, format="json"
+    )
     assert response.status_code == 400 and "subtask" in response.json()
-    response = client.post("/api/v1/reports/", {"subtask": own.pk, "text": "x", "percent": 150}, format="json")
+    response = client.post(
+        "/api/v1/reports/", {"subtask": own.pk, "text": "x", "percent": 150}, format="json"
+    )
     assert response.status_code == 400 and "percent" in response.json()
 
 
@@ -133,7 +150,9 @@ def test_a_rotation_proposed_then_approved_through_the_services(api_as, plan):
     # The vice-principal may not approve (403); another campus's may not see it (404).
     assert api_as("vp-longxiang").post(f"/api/v1/rotations/{rotation_id}/approve/").status_code == 403
     assert api_as("vp-hongqi").post(f"/api/v1/rotations/{rotation_id}/approve/").status_code == 404
-    response = api_as("personnel").post(f"/api/v1/rotations/{rotation_id}/approve/", {"note": "同意"}, format="json")
+    response = api_as("personnel").post(
+        f"/api/v1/rotations/{rotation_id}/approve/", {"note": "同意"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "approved"
     # A second approval is refused by the workflow, not repeated.
     assert api_as("personnel").post(f"/api/v1/rotations/{rotation_id}/approve/").status_code in (400, 403)
@@ -144,8 +163,11 @@ def test_a_rotation_proposed_then_approved_through_the_services(api_as, plan):
 def test_a_rotation_outside_scope_is_refused(api_as, plan):
     teacher = factories.StaffMemberFactory(home_campus=plan["hongqi"])
     body = {
-        "staff": teacher.pk, "to_campus": plan["longxiang"].pk, "category": "backbone",
-        "start_on": "2027-09-01", "planned_end_on": "2030-07-01",
+        "staff": teacher.pk,
+        "to_campus": plan["longxiang"].pk,
+        "category": "backbone",
+        "start_on": "2027-09-01",
+        "planned_end_on": "2030-07-01",
     }
     response = api_as("vp-taojiang").post("/api/v1/rotations/", body, format="json")
     assert response.status_code == 400 and "staff" in response.json()
@@ -159,8 +181,13 @@ def test_spending_through_the_service_within_the_allocation(api_as, plan):
     budget = Budget.objects.create(school=plan["hongqi"].school, year=year, line=line, amount=Decimal("1000"))
     Allocation.objects.create(budget=budget, campus=plan["hongqi"], amount=Decimal("100"))
     client = api_as("vp-hongqi", "en")
-    body = {"line": line.pk, "campus": plan["hongqi"].pk, "spent_on": datetime.date.today().isoformat(),
-            "amount": "60.00", "purpose": "教具"}
+    body = {
+        "line": line.pk,
+        "campus": plan["hongqi"].pk,
+        "spent_on": datetime.date.today().isoformat(),
+        "amount": "60.00",
+        "purpose": "教具",
+    }
     assert client.post("/api/v1/spending/", body, format="json").status_code == 201
     response = client.post("/api/v1/spending/", body, format="json")
     assert response.status_code == 400  # past the allocation
