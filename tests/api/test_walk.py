@@ -19,6 +19,22 @@ def _rotation(campus):
     )
 
 
+def _report(campus):
+    from tests.planning.factories import ProgressReportFactory, SubTaskFactory
+
+    subtask = SubTaskFactory(campus=campus)
+    return ProgressReportFactory(measure=subtask.measure, subtask=subtask)
+
+
+def _measure(campus):
+    from planning.models import Measure
+    from tests.planning.factories import MeasureFactory
+
+    measure = MeasureFactory(group=campus.school.group)
+    assert isinstance(measure, Measure)
+    return measure
+
+
 #: (list URL, factory of a 红旗 record).
 CAMPUS_RECORDS = {
     "staff": lambda c: factories.StaffMemberFactory(home_campus=c),
@@ -138,6 +154,8 @@ def test_staff_pages_keep_their_queries_constant(plan, api_as, django_assert_max
         ("rotations", lambda c: _rotation(c)),
         ("activities", lambda c: factories.CrossCampusActivityFactory(host_campus=c)),
         ("studios", lambda c: factories.StudioFactory(campus=c)),
+        ("reports", lambda c: _report(c)),
+        ("measures", lambda c: _measure(c)),
     ],
 )
 def test_lists_keep_their_queries_constant(endpoint, make, plan, api_as, django_assert_max_num_queries):
