@@ -10,6 +10,7 @@ from rest_framework import serializers
 from campuses.models import Campus
 from planning.models import Measure, SubTask
 from sharing.models import BudgetLine
+from staff.forms import rotation_target_campuses
 from staff.models import Distinction, Rotation, StaffMember
 
 #: The largest id a database column holds (a larger one is refused as input, never a 500).
@@ -121,8 +122,9 @@ class RotationProposeSerializer(serializers.Serializer):
             return
         user = request.user
         self.fields["staff"].queryset = StaffMember.objects.for_user(user)
-        # Any campus of the user's groups may receive (多向交流); the service checks the scope.
-        self.fields["to_campus"].queryset = Campus.objects.all()
+        # The campuses of the user's schools and groups may receive (多向交流), as on the page's
+        # form; the service checks the scope again.
+        self.fields["to_campus"].queryset = rotation_target_campuses(user)
 
 
 class RotationNoteSerializer(serializers.Serializer):
@@ -152,4 +154,6 @@ class SpendingWriteSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.context.get("request") is not None:
-            self.fields["campus"].queryset = Campus.objects.for_user(self.context["request"].user)
+            user = self.context["request"].user
+            self.fields["campus"].queryset = Campus.objects.for_user(user)
+            self.fields["line"].queryset = BudgetLine.objects.for_user(user)

@@ -147,6 +147,10 @@ def test_a_rotation_proposed_then_approved_through_the_services(api_as, plan):
     assert response.status_code == 201, response.content
     rotation_id = response.json()["id"]
     assert response.json()["status"] == "proposed"
+    # The history says who proposed it: the token's user.
+    from staff.models import Rotation
+
+    assert Rotation.objects.get(pk=rotation_id).history.earliest().history_user.username == "vp-longxiang"
     # The vice-principal may not approve (403); another campus's may not see it (404).
     assert api_as("vp-longxiang").post(f"/api/v1/rotations/{rotation_id}/approve/").status_code == 403
     assert api_as("vp-hongqi").post(f"/api/v1/rotations/{rotation_id}/approve/").status_code == 404
