@@ -620,3 +620,30 @@ def indicator_delete(*, user, indicator: Indicator) -> None:
     indicator.delete()
     scheme_mark_stale(scheme=scheme)
     provisional_discard(scheme=scheme)
+
+
+class ScoreRowError(Exception):
+    """Row `row` (0-based) of a many-scores write was refused: `error` is the ValidationError
+    or StaleScoreError of that row; nothing of the write was saved."""
+
+    def __init__(self, row: int, error: Exception):
+        super().__init__(str(error))
+        self.row = row
+        self.error = error
+
+
+@transaction.atomic
+def scores_save_many(*, user, cells: list[dict]) -> list[Score]:
+    """Save many cells at once (the API's score write): each cell as `score_save` saves one
+    (`indicator`, `evaluatee`, `points`, `version`, `comment`), all of them or none. The first
+    refused cell raises ScoreRowError naming its row; the transaction is then rolled back, so
+    no cell of the write is kept."""
+    if not access.can_score(user):
+        raise PermissionDenied(_("Only evaluators of the supervision office enter scores."))
+    saved = []
+    for row, cell in enumerate(cells):
+        try:
+            saved.append(score_save(user=user, **cell))
+        except (ValidationError, StaleScoreError) as exc:
+            raise ScoreRowError(row, exc) from exc
+    return saved

@@ -85,6 +85,13 @@ MENU = [
             (_("Assessment schemes"), "evaluation:scheme_list"),
         ],
     ),
+    (
+        pgettext_lazy("menu", "API"),
+        [
+            (_("API tokens"), "api:token_list"),
+            (_("API documentation"), "api:docs"),
+        ],
+    ),
 ]
 
 

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The kernel first, then the domain apps in their order of imports (tests/test_layers.py),
     # then the top: settings, URLs, dashboard, demo data.
     "kernel",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "sharing",
     "planning",
     "evaluation",
+    "api",
     "groupschool",
 ]
 
@@ -351,6 +355,71 @@ PLANNING_REMIND_DAYS_AFTER = [int(d) for d in env_list("PLANNING_REMIND_DAYS_AFT
 CELERY_BEAT_SCHEDULE["planning-reminders-daily"] = {
     "task": "planning.tasks.planning_reminders_task",
     "schedule": crontab(hour=7, minute=0),
+}
+
+# --- The REST API (issue 15, api/): /api/v1/, /api/schema/, /api/docs/, /api/redoc/ ---
+#: Requests per token (or per signed-in browser user) before a 429.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "1200/minute" if TESTING else "600/minute")
+REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        # The browser's session; writes need the CSRF token, as every form of the portal.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.paging.PageNumberPagination",
+    "PAGE_SIZE": PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": [
+        "api.paging.ScopedFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "ORDERING_PARAM": "sort",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_THROTTLE_RATE, "anon": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+#: Paths whose refusals made before any view (kernel/middleware.py) are JSON, not a page.
+JSON_ERROR_PREFIXES = ["/api/v1/", "/api/schema/"]
+SPECTACULAR_SETTINGS = {
+    "TITLE": "集团化办学管理平台 API · Group-school portal API",
+    "DESCRIPTION": (
+        "市教育局集团化办学管理平台的 REST 接口。认证：请求头 `Authorization: Token <key>`"
+        "（在“API 令牌”页面或由管理员在后台创建），或浏览器的登录会话。"
+        "中文为默认语言；`Accept-Language: en` 或 `?lang=en` 得到英文。\n\n"
+        "The REST API of the city education bureau's group-school portal. Authenticate with the header "
+        "`Authorization: Token <key>` (made on the “API tokens” page, or by an administrator in the admin) "
+        "or the browser's session. Chinese by default; `Accept-Language: en` or `?lang=en` for English."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    # Swagger UI and ReDoc from the portal's own static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RotationCategoryEnum": "staff.models.RotationCategory",
+        "AssetCategoryEnum": "sharing.models.AssetCategory",
+        "RotationStatusEnum": "staff.models.Rotation.Status",
+        "SchemeStatusEnum": "evaluation.models.Scheme.Status",
+        "RunStatusEnum": "evaluation.models.ComputationRun.Status",
+        "MentorshipStatusEnum": "staff.models.Mentorship.Status",
+        "PlanStatusEnum": "planning.models.Status",
+        "DocumentStatusEnum": "planning.models.Document.DocStatus",
+    },
 }
 
 if TESTING:

@@ -118,10 +118,16 @@ class NullCharacterMiddleware:
         if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
             from django.shortcuts import render
 
+            message = gettext("The address or the form holds a character that is not allowed (NUL).")
+            if request.path.startswith(tuple(getattr(settings, "JSON_ERROR_PREFIXES", ()))):
+                # Programs calling the API read JSON, the body the API's other errors have.
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": message}, status=400)
             return render(
                 request,
                 "portal/bad_request.html",
-                {"message": gettext("The address or the form holds a character that is not allowed (NUL).")},
+                {"message": message},
                 status=400,
             )
         return self.get_response(request)

@@ -24,6 +24,8 @@ CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]+")
 GLOSS = re.compile(r"[(（][^()（）]*[)）]")
 #: Words that are the same in both interfaces: file formats and product names.
 SAME_IN_BOTH = {"CSV", "XLSX", "Excel", "PDF", "ECharts", "English"}
+#: The API's names and the HTTP header a program sends (api/: the token page, the documentation).
+SAME_IN_BOTH |= {"API", "REST", "OpenAPI", "Swagger", "ReDoc", "Authorization", "Token"}
 #: File types an upload accepts ("pdf, docx, jpg").
 FILE_TYPES = set(
     "csv xlsx xls docx doc pdf png jpg jpeg gif webp pptx ppt txt zip odt ods odp wps dps et rar".split()

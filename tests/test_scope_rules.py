@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kernel.generic import scoped_queryset
 from kernel.scoping import Rule, rule_for
 
-PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "groupschool")
+PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "api", "groupschool")
 KEYS = {"Campus", "School", "EducationGroup"}
 #: Keyed models that are reference data nonetheless, and why.
 REFERENCE = {"staff.Unit": "the plan's responsible units (bureau offices and schools) are read by all"}

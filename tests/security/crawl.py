@@ -27,7 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "groupschool")
+PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "api", "groupschool")
 
 #: Patterns not visited, and why.
 SKIPPED_NAMES = {
@@ -187,7 +187,8 @@ def _walk(patterns, prefix="", namespace=None):
 
 
 def _view_class(pattern):
-    return getattr(pattern.callback, "view_class", None)
+    # Django's class-based views carry `view_class`; Django REST framework's viewsets `cls`.
+    return getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
 
 
 def _list_params(view_class) -> tuple[str, ...]:
