@@ -85,6 +85,13 @@ MENU = [
             (_("Assessment schemes"), "evaluation:scheme_list"),
         ],
     ),
+    (
+        _("Notices"),
+        [
+            (_("Notice channels"), "notices:channel_list"),
+            (_("Delivery log"), "notices:delivery_list"),
+        ],
+    ),
 ]
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kernel.events import EventKind
-from kernel.forms import PortalAdminForm
+from kernel.forms import PortalAdminForm, ScopedModelForm
 
 from .models import Channel
 
@@ -70,6 +70,35 @@ class ChannelAdminForm(ChannelFormMixin, PortalAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_channel_fields()
+
+    def clean_webhook_url(self) -> str:
+        return self._clean_secret("webhook_url")
+
+    def clean_secret(self) -> str:
+        return self._clean_secret("secret")
+
+
+class ChannelForm(ChannelFormMixin, ScopedModelForm):
+    """The portal's channel form: group and campus choices from the user's scope."""
+
+    class Meta:
+        model = Channel
+        fields = (
+            "name",
+            "kind",
+            "group",
+            "campus",
+            "event_kinds",
+            "address",
+            "webhook_url",
+            "secret",
+            "active",
+        )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._setup_channel_fields()
+        self._style_widgets()
 
     def clean_webhook_url(self) -> str:
         return self._clean_secret("webhook_url")

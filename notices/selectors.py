@@ -58,6 +58,11 @@ def group_leaders(group_ids) -> set[int]:
     return people
 
 
+def campus_groups(campus_ids) -> set[int]:
+    ids = set(Campus.objects.filter(pk__in=campus_ids).values_list("school__group_id", flat=True))
+    return ids - {None}
+
+
 def role_holders(role: str) -> set[int]:
     return set(
         get_user_model().objects.filter(is_active=True, groups__name=role).values_list("pk", flat=True)
@@ -99,8 +104,7 @@ def notice_for(event: Event) -> Notice | None:
         subject, body, path = _text(event, record, people, campus_ids, group_ids)
     if event.actor_id:
         people.discard(event.actor_id)  # whoever acted knows
-    group_ids |= set(Campus.objects.filter(pk__in=campus_ids).values_list("school__group_id", flat=True))
-    group_ids.discard(None)
+    group_ids |= campus_groups(campus_ids)
     return Notice(subject, body, _absolute(path), item_key, people, campus_ids, group_ids)
 
 
@@ -142,7 +146,7 @@ def _text(event: Event, record, people: set[int], campus_ids: set[int], group_id
         if record.scheme.group_id:
             group_ids.add(record.scheme.group_id)
         if event.people is None:
-            people |= campus_managers(campus_ids) | group_leaders(group_ids)
+            people |= campus_managers(campus_ids) | group_leaders(group_ids | campus_groups(campus_ids))
         body = _("The results of %(scheme)s are published (version %(version)s).") % {
             "scheme": record.scheme,
             "version": record.version,

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from kernel import jobs
 from kernel.events import Event
-from kernel.roles import CITY_WIDE_ROLES, Role
-from kernel.scoping import CHANGE, in_scope
+from kernel.roles import Role
+from kernel.scoping import CHANGE, in_scope, user_scope
 from planning.models import Notification
 
 from .models import Channel, Delivery
@@ -116,13 +116,14 @@ def deliveries_requeue(*, older_than) -> dict[str, int]:
 # --- Channels ---------------------------------------------------------------------------------
 
 
+#: Who manages notice channels and reads the delivery log: administrators and the bureau every
+#: channel; group leadership its own group's and its campuses' (the door). A campus's
+#: vice-principal none: the robots are the group's.
+CHANNEL_ROLES = (Role.ADMINISTRATOR, Role.BUREAU, Role.GROUP_LEADERSHIP)
+
+
 def can_manage_channels(user) -> bool:
-    """Administrators and bureau roles manage every channel; group leadership its own group's
-    (and its campuses'). A campus's vice-principal reads none: the robots are the group's."""
-    if not user.is_authenticated:
-        return False
-    names = set(user.groups.values_list("name", flat=True))
-    return user.is_superuser or bool(names & (set(CITY_WIDE_ROLES) | {Role.GROUP_LEADERSHIP}))
+    return bool(user.is_authenticated) and user_scope(user).has_role(*CHANNEL_ROLES)
 
 
 @transaction.atomic

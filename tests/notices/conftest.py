@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from notices.models import Channel
+from tests.evaluation.conftest import longshi, scheme  # noqa: F401 - the assessment's fixtures
 
 
 class Receiver:
@@ -38,7 +39,9 @@ class Receiver:
                 query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
                 status, answer = receiver.answer(query)
                 with receiver.lock:
-                    receiver.requests.append({"path": self.path, "query": query, "body": body, "status": status, "answer": answer})
+                    receiver.requests.append(
+                        {"path": self.path, "query": query, "body": body, "status": status, "answer": answer}
+                    )
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -134,4 +137,6 @@ def wecom_channel(url, *, name="集团企业微信群", **place):
 
 
 def dingtalk_channel(url, secret, *, name="集团钉钉群", **place):
-    return Channel.objects.create(name=name, kind=Channel.Kind.DINGTALK, webhook_url=url, secret=secret, **place)
+    return Channel.objects.create(
+        name=name, kind=Channel.Kind.DINGTALK, webhook_url=url, secret=secret, **place
+    )

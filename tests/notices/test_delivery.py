@@ -89,7 +89,9 @@ def test_dingtalk_refuses_a_signature_older_than_an_hour(make_receiver):
     robot = make_receiver(secret=SECRET)
     old = int(time.time() * 1000) - 2 * 3600 * 1000
     with pytest.raises(senders.DeliveryError, match="310000"):
-        senders.post_json(senders.dingtalk_signed_url(robot.url, SECRET, timestamp_ms=old), {"msgtype": "text"})
+        senders.post_json(
+            senders.dingtalk_signed_url(robot.url, SECRET, timestamp_ms=old), {"msgtype": "text"}
+        )
     fresh = senders.dingtalk_signed_url(robot.url, SECRET)
     assert senders.post_json(fresh, {"msgtype": "text", "text": {"content": "测试"}})[0] == 200
 
@@ -106,7 +108,9 @@ def test_the_signature_is_dingtalks():
         base64.b64encode(hmac.new(b"SECx", b"1700000000000\nSECx", digestmod=hashlib.sha256).digest())
     )
     assert senders.dingtalk_sign("SECx", timestamp) == expected
-    url = senders.dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=t", "SECx", timestamp)
+    url = senders.dingtalk_signed_url(
+        "https://oapi.dingtalk.com/robot/send?access_token=t", "SECx", timestamp
+    )
     assert url.endswith(f"&timestamp={timestamp}&sign={expected}")
 
 
@@ -118,7 +122,12 @@ def test_a_500_is_retried_until_the_robot_takes_it(
     approve(rotation, personnel, django_capture_on_commit_callbacks)
     assert [r["status"] for r in robot.requests] == [500, 500, 200]
     delivery = Delivery.objects.get(channel=channel)
-    assert (delivery.status, delivery.attempts, delivery.http_status, delivery.last_error) == ("sent", 3, 200, "")
+    assert (delivery.status, delivery.attempts, delivery.http_status, delivery.last_error) == (
+        "sent",
+        3,
+        200,
+        "",
+    )
 
 
 def test_the_task_retries_with_exponential_back_off():
