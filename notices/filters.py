@@ -21,8 +21,8 @@ class DeliveryFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=Delivery.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=EventKind.choices)
     channel = django_filters.ModelChoiceFilter(label=_("channel"), queryset=Channel.objects.all())
-    day_after = django_filters.DateFilter(label=_("from"), field_name="day", lookup_expr="gte")
-    day_before = django_filters.DateFilter(label=_("until"), field_name="day", lookup_expr="lte")
+    day_after = django_filters.DateFilter(label=_("day from"), field_name="day", lookup_expr="gte")
+    day_before = django_filters.DateFilter(label=_("day until"), field_name="day", lookup_expr="lte")
 
     class Meta:
         model = Delivery

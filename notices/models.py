@@ -164,7 +164,7 @@ class Delivery(models.Model):
     item_key = models.CharField(_("item"), max_length=80)
     day = models.DateField(_("day"))
     dedup_key = models.CharField(_("key"), max_length=200, unique=True)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -4,6 +4,7 @@ campus or group only: never another campus's channel nor another group's."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -138,7 +139,7 @@ def test_results_published_reach_the_campuses_assessed_not_another_group(
     assert {"vp-hongqi", "vp-longxiang", "vp-taojiang", "principal"} <= notified("results_published")
     assert reached("results_published") == {"红旗", "龙翔", "桃江", "集团", "全市"}
     note = Notification.objects.filter(kind="results_published").first()
-    assert note.get_absolute_url() == f"/evaluation/schemes/{scheme.pk}/"
+    assert note.get_absolute_url() == reverse("evaluation:scheme_detail", args=[scheme.pk])
 
 
 def test_appeal_decided_reaches_whoever_filed_it(
