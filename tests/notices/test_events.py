@@ -4,9 +4,9 @@ campus or group only: never another campus's channel nor another group's."""
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from evaluation.models import Scheme
 from evaluation.services import (
