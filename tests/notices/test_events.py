@@ -202,3 +202,31 @@ def test_people_with_an_address_get_an_e_mail_once(
     assert sorted(m.to[0] for m in mail.outbox) == ["office@example.cn", "renshi@example.cn"]
     assert all(m.subject == "交流轮岗申请" for m in mail.outbox)
     assert Delivery.objects.get(recipient=personnel).status == "sent"
+
+
+def test_the_notice_shows_on_the_notification_page_with_its_link(
+    teacher, campuses, vp_hongqi, client_as, django_capture_on_commit_callbacks
+):
+    rotation = propose(vp_hongqi, teacher, campuses, django_capture_on_commit_callbacks)
+    page = client_as("personnel").get(reverse("planning:notification_list")).content.decode()
+    assert "交流轮岗申请：王老师：从红旗校区到龙翔校区。" in page
+    assert reverse("staff:rotation_detail", args=[rotation.pk]) in page
+
+
+def test_pending_deliveries_are_sent_again_by_the_sweeper(campuses, receiver):
+    """A delivery left pending (the broker was down when its action committed) is sent by
+    `requeue_jobs` (celery beat, every minute)."""
+    from kernel.jobs import requeue_jobs
+
+    from .factories import DeliveryFactory
+
+    channel = wecom_channel(receiver.url, campus=campuses["hongqi"])
+    delivery = DeliveryFactory(channel=channel, status="pending", attempts=0, last_error="", http_status=None)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        created_at=delivery.created_at - datetime.timedelta(hours=1)
+    )
+    counts = requeue_jobs(older_than=datetime.timedelta(minutes=10))
+    assert counts["queued"] >= 1
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and len(receiver.requests) == 1
+    assert requeue_jobs(older_than=datetime.timedelta(minutes=10))["found"] == 0
