@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from campuses.models import Campus, School
 from kernel import jobs
+from kernel.events import EventKind, announce
 from kernel.workflow import Step, Workflow
 from staff.models import StaffMember
 
@@ -425,6 +426,7 @@ def scheme_publish(*, user, scheme: Scheme, reason: str = "") -> PublishedSnapsh
     scheme.status = Scheme.Status.PUBLISHED
     scheme.published_at = scheme.published_at or timezone.now()
     scheme.save(update_fields=["status", "published_at"])
+    announce(EventKind.RESULTS_PUBLISHED, snapshot, group=scheme.group_id, actor=user)
     return snapshot
 
 
@@ -567,6 +569,7 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
     else:
         APPEAL_WORKFLOW.move(appeal, "reject")
     appeal.save()
+    announce(EventKind.APPEAL_DECIDED, appeal, group=appeal.snapshot.scheme.group_id, actor=user)
     return appeal
 
 

@@ -86,6 +86,13 @@ MENU = [
         ],
     ),
     (
+        _("Notices"),
+        [
+            (_("Notice channels"), "notices:channel_list"),
+            (_("Delivery log"), "notices:delivery_list"),
+        ],
+    ),
+    (
         pgettext_lazy("menu", "API"),
         [
             (_("API tokens"), "api:token_list"),

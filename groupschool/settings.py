@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sharing",
     "planning",
     "evaluation",
+    "notices",
     "api",
     "groupschool",
 ]
@@ -284,6 +285,17 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+
+# Notices (notices/): the portal's address for the links in WeCom, DingTalk and e-mail notices;
+# the hosts a robot webhook may point to (no other host is ever called); retries of a failed
+# delivery (exponential back-off from NOTICES_RETRY_BACKOFF seconds); an outbound proxy if any.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+NOTICES_WEBHOOK_HOSTS = env_list("NOTICES_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+NOTICES_MAX_RETRIES = int(env("NOTICES_MAX_RETRIES", "5"))
+NOTICES_RETRY_BACKOFF = int(env("NOTICES_RETRY_BACKOFF", "30"))
+NOTICES_HTTP_TIMEOUT = float(env("NOTICES_HTTP_TIMEOUT", "5"))
+NOTICES_HTTP_PROXY = env("NOTICES_HTTP_PROXY")
+NOTICES_EMAIL_PEOPLE = env_bool("NOTICES_EMAIL_PEOPLE", True)
 
 # Demo accounts are created by `make run` only; production refuses unless asked explicitly.
 DEMO_ACCOUNTS_ALLOWED = env_bool("DEMO_ACCOUNTS_ALLOWED", DEBUG or TESTING)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("planning/", include("supervision.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("notices/", include("notices.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from celery.contrib.django.task import DjangoTask
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
@@ -105,8 +106,21 @@ def _send(ticket: JobTicket, task) -> JobTicket:
     # The task's own Celery app (groupschool/celery.py in the portal): the kernel names none.
     app = task.app
     if app.conf.task_always_eager:
-        # In-process (no broker): the job's own errors propagate, as any code's would.
-        task.apply(args=ticket.args, throw=True)
+        # In-process (no broker): the job's own errors propagate, as any code's would. A task
+        # that asks to be retried (autoretry_for, self.retry) runs again at once, as a worker
+        # would after the countdown, until it succeeds or gives up.
+        signature = None
+        while True:
+            try:
+                if signature is None:
+                    task.apply(args=ticket.args, throw=True)
+                else:
+                    signature.apply(throw=True)
+                break
+            except Retry as retry:
+                if retry.sig is None:
+                    raise
+                signature = retry.sig
         ticket.state = RAN
         return ticket
     try:

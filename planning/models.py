@@ -736,6 +736,13 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
         REPORT_FILED = "report_filed", _("Report filed")
+        # Workflow events (kernel.events), written by the notices app with their message and link.
+        ROTATION_PROPOSED = "rotation_proposed", _("Rotation proposed")
+        ROTATION_APPROVED = "rotation_approved", _("Rotation approved")
+        ROTATION_REJECTED = "rotation_rejected", _("Rotation rejected")
+        RESULTS_PUBLISHED = "results_published", _("Results published")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        DOCUMENT_APPROVED = "document_approved", _("Document approved")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -744,7 +751,7 @@ class Notification(models.Model):
         related_name="planning_notifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    item_key = models.CharField(_("item"), max_length=40, help_text=_("e.g. measure:3, subtask:12"))
+    item_key = models.CharField(_("item"), max_length=80, help_text=_("e.g. measure:3, subtask:12"))
     day = models.DateField(_("day"))
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -778,6 +785,12 @@ class Notification(models.Model):
         blank=True,
         help_text=_("As first written; pages render the text in the reader's language from the fields."),
     )
+    link = models.CharField(
+        _("link"),
+        max_length=300,
+        blank=True,
+        help_text=_("The page of the record, for notices of workflow events."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed = models.BooleanField(_("e-mailed"), default=False)
@@ -800,6 +813,8 @@ class Notification(models.Model):
         return self.text()
 
     def get_absolute_url(self) -> str:
+        if self.link:
+            return self.link
         if self.rectification_id:
             return reverse("supervision:rectification_detail", args=[self.rectification_id])
         if self.document_id:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from kernel.dates import local_today
+from kernel.events import EventKind, announce
 from kernel.roles import CAMPUS_PERMISSION, GROUP_PERMISSION, Role
 from kernel.scoping import CHANGE, VIEW, in_scope, user_scope
 from kernel.workflow import Step, Workflow
@@ -369,6 +370,13 @@ def document_approve(
     fields = DOCUMENT_WORKFLOW.move(document, "approve", approved_at_meeting=meeting, approved_on=approved_on)
     document.full_clean()
     document.save(update_fields=fields)
+    announce(
+        EventKind.DOCUMENT_APPROVED,
+        document,
+        campuses=[document.campus_id],
+        group=document.group_id,
+        actor=user,
+    )
     return document
 
 
@@ -575,12 +583,38 @@ def reminders_run(
             except IntegrityError:
                 continue  # already notified today: the unique constraint keeps it to one
             created.append(notification)
+    _announce_reminders(created, today=today)
     emailed = _email(created) if send_email else 0
     run, _created = ReminderRun.objects.get_or_create(day=today)
     ReminderRun.objects.filter(pk=run.pk).update(
         marked_overdue=F("marked_overdue") + marked, notifications=F("notifications") + len(created)
     )
     return {"marked_overdue": marked, "notifications": len(created), "emailed": emailed}
+
+
+def _announce_reminders(created: list[Notification], *, today: datetime.date) -> None:
+    """One event per item newly reminded of (kernel.events): the channels of its campus or group
+    hear of it once the run's notifications are saved; its people are those just notified."""
+    by_item: dict[str, list[Notification]] = {}
+    for notification in created:
+        by_item.setdefault(notification.item_key, []).append(notification)
+    for notifications in by_item.values():
+        first = notifications[0]
+        item = first.item
+        if isinstance(item, Rectification):
+            campus_id, group_id = item.campus_id, item.visit.group_id
+        else:
+            measure = first.measure
+            campus_id = getattr(item, "campus_id", None)
+            group_id = getattr(item, "group_id", None) or (measure.group_id if measure else None)
+        announce(
+            first.kind,
+            item,
+            people=[n.recipient_id for n in notifications],
+            campuses=[campus_id],
+            group=group_id,
+            day=today,
+        )
 
 
 def _message_in_default_language(notification: Notification) -> str:

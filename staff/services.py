@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel import permissions
+from kernel.events import EventKind, announce
 from kernel.roles import Role
 from kernel.scoping import user_scope
 from kernel.workflow import Step, Workflow
@@ -72,6 +73,12 @@ def rotation_propose(
     )
     rotation.full_clean()
     rotation.save()
+    announce(
+        EventKind.ROTATION_PROPOSED,
+        rotation,
+        campuses=(rotation.from_campus_id, rotation.to_campus_id),
+        actor=user,
+    )
     return rotation
 
 
@@ -174,6 +181,12 @@ def rotation_approve(*, user, rotation: Rotation, note: str = "") -> Rotation:
     )
     rotation.full_clean()
     rotation.save()
+    announce(
+        EventKind.ROTATION_APPROVED,
+        rotation,
+        campuses=(rotation.from_campus_id, rotation.to_campus_id),
+        actor=user,
+    )
     return rotation
 
 
@@ -182,10 +195,14 @@ def rotation_reject(*, user, rotation: Rotation, note: str) -> Rotation:
     if not note.strip() and ROTATION_WORKFLOW.allows(user, rotation, "reject"):
         raise ValidationError({"note": _("Say why the rotation is rejected.")})
     rotation = ROTATION_WORKFLOW.take(user, rotation, "reject")
-    ROTATION_WORKFLOW.move(
-        rotation, "reject", decided_by=user, decided_at=timezone.now(), decision_note=note
-    )
+    ROTATION_WORKFLOW.move(rotation, "reject", decided_by=user, decided_at=timezone.now(), decision_note=note)
     rotation.save()
+    announce(
+        EventKind.ROTATION_REJECTED,
+        rotation,
+        campuses=(rotation.from_campus_id, rotation.to_campus_id),
+        actor=user,
+    )
     return rotation
 
 

@@ -17,7 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "kernel"
 TOP = "groupschool"
 #: The domain apps in their order: an app may import those of a lower rank only.
-RANK = {"campuses": 0, "staff": 1, "supervision": 2, "sharing": 2, "planning": 3, "evaluation": 4, "api": 5}
+RANK = {
+    "campuses": 0,
+    "staff": 1,
+    "supervision": 2,
+    "sharing": 2,
+    "planning": 3,
+    "evaluation": 4,
+    "notices": 5,
+    "api": 5,
+}
 PACKAGES = (KERNEL, TOP, *RANK)
 
 

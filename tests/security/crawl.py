@@ -27,7 +27,17 @@ from django.db import IntegrityError, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-PORTAL_APPS = ("campuses", "staff", "planning", "supervision", "sharing", "evaluation", "api", "groupschool")
+PORTAL_APPS = (
+    "campuses",
+    "staff",
+    "planning",
+    "supervision",
+    "sharing",
+    "evaluation",
+    "notices",
+    "api",
+    "groupschool",
+)
 
 #: Patterns not visited, and why.
 SKIPPED_NAMES = {
@@ -126,6 +136,7 @@ FILL_HINTS = {
         "school": lambda: None,
     },
     "sharing.AssetTransfer": {"to_campus": _nth("campuses.Campus", 1)},
+    "notices.Channel": {"campus": _nth("campuses.Campus"), "group": lambda: None},
 }
 
 #: Why a model could not be built (for the test's message).
