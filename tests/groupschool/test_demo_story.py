@@ -184,3 +184,27 @@ def test_without_the_demo_accounts_the_story_adds_nothing(db):
     demo_data_generate(schools=1, staff_per_campus=3, seed=1)
     assert demo_story_generate(seed=1) == {}
     assert not Scheme.objects.filter(year=2026).exists()
+
+
+def test_the_group_office_mailbox_hears_the_story_and_the_robot_waits(
+    plan, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The delivery log of the demo is not empty: the group's mailbox received the story's
+    notices (rotations decided, results published, documents approved), each sent; 红旗's WeCom
+    robot is set up but switched off, so a demo never calls a real robot."""
+    from groupschool.demo.story import PLAN_GROUP
+    from notices.models import Channel, Delivery
+
+    demo_data_generate(schools=3, staff_per_campus=12, seed=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_story_generate(seed=1)
+    mailbox = Channel.objects.get(name="集团办公室邮箱")
+    robot = Channel.objects.get(name="红旗校区教师群机器人")
+    assert mailbox.group.code == PLAN_GROUP
+    assert not robot.active and robot.campus.code == "hongqi"
+    sent = Delivery.objects.filter(channel=mailbox)
+    kinds = set(sent.values_list("kind", flat=True))
+    assert {"rotation_approved", "results_published", "document_approved"} <= kinds, kinds
+    assert set(sent.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    assert not Delivery.objects.filter(channel=robot).exists()
+    assert any(message.to == ["jituanban@longshi.example.cn"] for message in mailoutbox)

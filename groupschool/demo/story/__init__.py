@@ -129,11 +129,12 @@ def evaluator_accounts(story: Story) -> list:
 def demo_story_generate(*, seed: int = 1) -> dict[str, int]:
     """Add what is missing of the story; return how many records of each kind were new
     (nothing when the plan's data, the demo accounts or the seed's staff are missing)."""
-    from . import assessment, funds, leadership, plan
+    from . import assessment, funds, leadership, notices, plan
 
     story = _story(seed)
     if story is None:
         return {}
+    notices.generate(story)
     leadership.generate(story)
     assessment.generate(story)
     plan.generate(story)

@@ -45,6 +45,7 @@ LABELS = {
     "reallocations": gettext_lazy("reallocation requests"),
     "assets": gettext_lazy("assets"),
     "asset transfers": gettext_lazy("asset transfers"),
+    "notice channels": gettext_lazy("notice channels"),
 }
 
 
