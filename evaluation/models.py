@@ -167,7 +167,8 @@ class Scheme(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        # "2026年度集团化办学考核", not "2026 2026年度…": the year once.
+        return self.name if str(self.year) in self.name else f"{self.year} {self.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:scheme_detail", args=[self.pk])

@@ -85,6 +85,11 @@ MENU = [
             (_("Assessment schemes"), "evaluation:scheme_list"),
         ],
     ),
+]
+
+#: The user's own menu (the dropdown under their name, beside the language and "log out"): tools
+#: that are not a domain of the plan. Filtered the same way as MENU.
+USER_MENU = [
     (
         _("Notices"),
         [
@@ -134,9 +139,9 @@ def _active_url(path: str, urls) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def _menu(user, path: str):
+def _sections(user, spec) -> list[dict]:
     sections = []
-    for label, entries in MENU:
+    for label, entries in spec:
         items = []
         for item_label, name in entries:
             try:
@@ -147,12 +152,20 @@ def _menu(user, path: str):
                 items.append({"label": item_label, "url": url})
         if items:
             sections.append({"label": label, "items": items})
-    active = _active_url(path, [item["url"] for section in sections for item in section["items"]])
-    for section in sections:
+    return sections
+
+
+def _menu(user, path: str):
+    """The main menu's sections and the user menu's, each item marked active when the page is
+    its (one item at most, over both), and whether the page is the dashboard."""
+    sections, user_sections = _sections(user, MENU), _sections(user, USER_MENU)
+    every = [item for section in sections + user_sections for item in section["items"]]
+    active = _active_url(path, [item["url"] for item in every])
+    for section in sections + user_sections:
         for item in section["items"]:
             item["active"] = item["url"] == active
         section["active"] = any(item["active"] for item in section["items"])
-    return sections, active == reverse("home")
+    return sections, user_sections, active == reverse("home")
 
 
 def _languages():
@@ -168,5 +181,6 @@ def portal(request):
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["portal_menu"], context["portal_home_active"] = _menu(user, request.path)
+        menu, user_menu, home_active = _menu(user, request.path)
+        context.update(portal_menu=menu, portal_user_menu=user_menu, portal_home_active=home_active)
     return context

@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel, Delivery
@@ -28,7 +31,8 @@ class DeliveryTable(tables.Table):
     kind = tables.Column()
     target = tables.Column(verbose_name=_("channel or recipient"), accessor="target", orderable=False)
     subject = tables.Column()
-    item_key = tables.Column()
+    body = tables.Column(verbose_name=_("message"), orderable=False)
+    item_key = tables.Column(visible=False)
     day = tables.DateColumn(format="Y-m-d")
     status = tables.Column()
     attempts = tables.Column()
@@ -43,6 +47,7 @@ class DeliveryTable(tables.Table):
             "kind",
             "target",
             "subject",
+            "body",
             "item_key",
             "day",
             "status",
@@ -51,3 +56,10 @@ class DeliveryTable(tables.Table):
             "last_error",
             "sent_at",
         )
+
+    def render_body(self, value, record) -> str:
+        """The notice's first line, linked to its record on this portal (the path of the link the
+        notice carried, whatever the host it was written with)."""
+        text = value.splitlines()[0] if value else "—"
+        path = urlsplit(record.link).path if record.link else ""
+        return format_html('<a href="{}">{}</a>', path, text) if path.startswith("/") else text

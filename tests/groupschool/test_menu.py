@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from groupschool.context_processors import MENU, may_open
+from groupschool.context_processors import MENU, USER_MENU, may_open
 from groupschool.demo_accounts import DEMO_ACCOUNTS
 
 MENU_LINK = re.compile(r'<a class="(?:dropdown-item|nav-link)[^"]*" href="([^"#]+)"')
@@ -46,7 +46,7 @@ def test_a_menu_item_the_role_may_not_open_is_left_out(plan, client_as, vp_longx
 
 def test_the_admin_sees_every_menu_entry(plan, client_as):
     links = set(_menu_links(client_as("admin").get(reverse("home")).content.decode()))
-    expected = {reverse(name) for _section, entries in MENU for _label, name in entries}
+    expected = {reverse(name) for _section, entries in MENU + USER_MENU for _label, name in entries}
     assert expected <= links
 
 

@@ -161,3 +161,18 @@ def test_lists_keep_a_constant_number_of_queries(client_as, campuses, django_ass
         DeliveryFactory(channel=ChannelFactory(campus=campuses["longxiang"]))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_delivery_log_shows_the_message_linked_to_its_record_on_this_portal(client_as, campuses):
+    DeliveryFactory(
+        channel=ChannelFactory(campus=campuses["hongqi"]),
+        body="杨华：从红旗校区到桃江校区。\n意见：同意。",
+        link="http://portal.example.org/staff/rotations/17/",
+        item_key="rotation:17",
+    )
+    page = client_as("bureau").get(reverse("notices:delivery_list"))
+    html = page.content.decode()
+    assert '<a href="/staff/rotations/17/">杨华：从红旗校区到桃江校区。</a>' in html
+    assert "rotation:17" not in html  # the key is for the export, not the reader
+    export = client_as("bureau").get(reverse("notices:delivery_list") + "?_export=csv")
+    assert "rotation:17" in export.content.decode("utf-8-sig")
