@@ -167,6 +167,9 @@ class ProvisionalResultTable(ResultTable):
     """The ranking from the provisional results (evaluation.provisional): their cells come in
     one query for the page, or for the whole export."""
 
+    class Meta(ResultTable.Meta):
+        pass  # django-tables2 does not inherit Meta: the ranking's own row template
+
     def page_records(self) -> list:
         if not hasattr(self, "_page_records"):
             from .selectors import attach_provisional_points

@@ -292,6 +292,10 @@ def test_the_ranking_shows_provisional_results_when_the_computed_ones_are_out_of
     with django_assert_max_num_queries(18):
         page = client.get(url).content.decode()
     assert "暂定结果" in page and "22.5000" in page  # 7 + 15.5, before any new computation
+    # The indicator cells of the page too, not only the total (the ranking's own row template).
+    row = page[page.index(longshi.code + "</td>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>15.5000</td>" in row and "<td>7.0000</td>" in row
     assert "显示上次计算的结果" in page
     computed = client.get(url + "?provisional=0").content.decode()
     assert "22.5000" not in computed and "7.0000" in computed
