@@ -231,6 +231,18 @@ def _build(db: Database, env: dict, size: dict) -> float:
     return generate_s
 
 
+def _score_versions(db: Database, scheme: int) -> dict[str, dict[str, int]]:
+    versions: dict[str, dict[str, int]] = defaultdict(dict)
+    for evaluatee, indicator, version in db.query(
+        """SELECT s.evaluatee_id, s.indicator_id, s.version FROM evaluation_score s
+           JOIN auth_user u ON u.id = s.evaluator_id JOIN evaluation_indicator i ON i.id = s.indicator_id
+           WHERE u.username = 'supervisor' AND i.scheme_id = %s""",
+        [scheme],
+    ):
+        versions[str(evaluatee)][str(indicator)] = version
+    return versions
+
+
 def _prepare(db: Database, env: dict, size: dict, fresh: bool) -> dict:
     """The data, built or reused; returns what the users need."""
     built = None if fresh else db.built_for()
@@ -304,6 +316,9 @@ def _prepare(db: Database, env: dict, size: dict, fresh: bool) -> dict:
                 "WHERE n % GREATEST(1, (SELECT COUNT(*) FROM staff_staffmember) / 2000) = 0 LIMIT 2000"
             )
         ],
+        # The versions of the cells `supervisor` saved in earlier runs on this database, which a
+        # save must carry (optimistic concurrency): per evaluatee, per indicator.
+        "score_versions": _score_versions(db, scheme),
         # Vice-principals: their campus, and a sample of its staff for the staff pages.
         "vice_principals": {
             username: {

@@ -190,7 +190,9 @@ class Evaluator(PortalUser):
         slot = next(_slots)
         evaluatees = CONTEXT["evaluatees"]
         self.evaluatee = evaluatees[slot % len(evaluatees)]
-        self.versions: dict[int, int] = {}
+        # The cells' versions: those saved by earlier runs on a reused database, then each answer's.
+        saved = CONTEXT.get("score_versions", {}).get(str(self.evaluatee), {})
+        self.versions: dict[int, int] = {int(indicator): version for indicator, version in saved.items()}
         if not self.csrf_token():
             # The grid page sets the CSRF cookie its save requests send back (not measured).
             self.client.get(f"/evaluation/{CONTEXT['scheme']}/scores/", name="sign-in: CSRF cookie")

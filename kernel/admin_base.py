@@ -29,6 +29,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
+from import_export.instance_loaders import ModelInstanceLoader
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_imports import ImportSafetyMixin
@@ -120,12 +121,18 @@ class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
     """A foreign key given by the related record's natural key (its code, staff number...).
     An unknown key is a validation error of this column, not a crash."""
 
+    #: During an import (PortalResource.before_import), the records found so far by key: a
+    #: sheet of 10,000 rows naming 200 campuses looks each up once. None outside an import.
+    cache: dict | None = None
+
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
         if not text:
             return None
+        if self.cache is not None and text in self.cache:
+            return self.cache[text]
         try:
-            return super().clean(text, row=row, **kwargs)
+            found = super().clean(text, row=row, **kwargs)
         except ObjectDoesNotExist:
             raise ValueError(
                 gettext("No %(model)s has the %(key)s “%(value)s”.")
@@ -135,10 +142,55 @@ class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
                     "value": text,
                 }
             ) from None
+        if self.cache is not None:
+            self.cache[text] = found
+        return found
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj=obj, **kwargs)
         return "" if rendered is None else rendered
+
+
+class PortalInstanceLoader(ModelInstanceLoader):
+    """The records a sheet updates, found in a few queries (by chunks of 1,000 keys) rather than
+    one per row, when a resource's key is one plain column (a staff number, a code); a key of
+    several columns or of a relation is looked up row by row, as import-export does."""
+
+    CHUNK = 1000
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.found: dict | None = None
+        id_fields = resource.get_import_id_fields()
+        if dataset is None or len(id_fields) != 1:
+            return
+        self.key_field = field = resource.fields[id_fields[0]]
+        if isinstance(field.widget, widgets.ForeignKeyWidget) or field.column_name not in (
+            dataset.headers or ()
+        ):
+            return
+        keys = set()
+        for row in dataset.dict:
+            try:
+                keys.add(field.clean(row))
+            except (ValueError, ValidationError):
+                continue
+        keys.discard(None)
+        keys.discard("")
+        ordered = sorted(keys, key=str)
+        self.found = {}
+        for start in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[start : start + self.CHUNK]
+            for record in self.get_queryset().filter(**{f"{field.attribute}__in": chunk}):
+                self.found[field.get_value(record)] = record
+
+    def get_instance(self, row):
+        if self.found is None:
+            return super().get_instance(row)
+        key = self.key_field.clean(row)
+        if key in (None, ""):
+            return super().get_instance(row)
+        return self.found.get(key)
 
 
 class CodeManyToManyWidget(widgets.ManyToManyWidget):
@@ -225,6 +277,7 @@ class PortalResource(resources.ModelResource):
     the field's code ("gender"); errors name the column by its header."""
 
     class Meta:
+        instance_loader_class = PortalInstanceLoader
         clean_model_instances = True
         use_transactions = True
         skip_unchanged = True
@@ -357,6 +410,9 @@ class PortalResource(resources.ModelResource):
         they would silently overwrite it."""
         self._read_headers(dataset)
         super().before_import(dataset, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeForeignKeyWidget):
+                field.widget.cache = {}
         self._repeated_rows: dict[int, int] = {}
         id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
         if not dataset.headers or not all(column in dataset.headers for column in id_columns):
@@ -370,6 +426,12 @@ class PortalResource(resources.ModelResource):
                 self._repeated_rows[number] = first_seen[key]
             else:
                 first_seen[key] = number
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeForeignKeyWidget):
+                field.widget.cache = None  # records may change before the next import
 
     def before_import_row(self, row, row_number=None, **kwargs):
         super().before_import_row(row, row_number=row_number, **kwargs)

@@ -209,3 +209,38 @@ def test_export_formats_escape_formulas_and_keep_numbers(plan):
     assert csv_text.splitlines()[1] == "'=1+1,3,"
     workbook = base_formats.XLSX().create_dataset(SafeXLSX().export_data(tablib.Dataset(("=1+1", 3))))
     assert workbook.headers == ["'=1+1", 3]
+
+
+def test_a_big_sheet_looks_up_records_and_codes_once_each(plan, campuses, english):
+    """The records a sheet updates come in one query (PortalInstanceLoader), each campus code is
+    looked up once however many rows name it (CodeForeignKeyWidget's cache during an import)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    StaffMemberFactory(staff_number="T1000", name="旧名", home_campus=campuses["hongqi"])
+    codes = ["hongqi", "longxiang", "taojiang"]
+    rows = [(f"T{1000 + n}", f"教师{n}", "F", "maths", codes[n % 3], "2020-09-01") for n in range(40)]
+    with CaptureQueriesContext(connection) as queries:
+        result = StaffMemberResource().import_data(_sheet(rows))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 39 and result.totals["update"] == 1
+    assert StaffMember.objects.get(staff_number="T1000").name == "教师0"
+    sql = [q["sql"] for q in queries]
+    campus_lookups = [
+        q for q in sql if q.startswith("SELECT") and 'FROM "campuses_campus"' in q and '"code" =' in q
+    ]
+    assert len(campus_lookups) == 3
+    staff_lookups = [q for q in sql if q.startswith("SELECT") and 'FROM "staff_staffmember"' in q]
+    assert len([q for q in staff_lookups if '"staff_number" IN' in q]) == 1
+    assert not [q for q in staff_lookups if 'WHERE "staff_staffmember"."staff_number" =' in q]
+
+
+def test_codes_are_looked_up_again_at_the_next_import(plan, campuses, english):
+    StaffMemberResource().import_data(_sheet([GOOD_ROWS[0]]))
+    campus = campuses["hongqi"]
+    campus.code = "hongqi-new"
+    campus.save()
+    result = StaffMemberResource().import_data(
+        _sheet([("T1009", "周九", "F", "maths", "hongqi", "2020-09-01")])
+    )
+    assert _errors_by_row(result) == {1: {"home_campus (home campus)": ["No campus has the code “hongqi”."]}}
