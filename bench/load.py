@@ -1,25 +1,29 @@
 """The load benchmark: `make bench-load` (or `.venv/bin/python bench/load.py --help`).
 
-50 signed-in users for 60 s against gunicorn on PostgreSQL, on loopback only:
+100 signed-in users for 60 s against gunicorn on PostgreSQL, on loopback only:
 
-1. creates a throw-away PostgreSQL database `groupschool_load_<pid>` (BENCH_POSTGRES_URL names
-   the server, default `postgres://postgres@127.0.0.1:5432/postgres`), dropped at the end;
-2. migrates it, loads the plan's data and the demo accounts, and generates city-size demo data
-   with `manage.py generate_demo` (seed 1): 300 schools at 57 staff per campus (about 30,000
-   staff) and the assessment workload of 300 schools × 30 indicators × 5 evaluators (about
+1. uses the database `groupschool_load_city` (BENCH_POSTGRES_URL names the server, default
+   `postgres://postgres@127.0.0.1:5432/postgres`): reused when its data was built for the same
+   size (the table `bench_load_built` says so), else built (`--fresh` rebuilds; `--drop` drops it
+   at the end);
+2. to build: migrates it, loads the plan's data and the demo accounts, and generates city-size
+   demo data with `manage.py generate_demo` (seed 1): 300 schools at 57 staff per campus (about
+   30,000 staff) and the assessment workload of 300 schools × 30 indicators × 5 evaluators (about
    45,000 scores), whose results it computes once so that the ranking table has rows;
 3. serves the portal with gunicorn on 127.0.0.1 (a free port), production settings (DEBUG=0,
    static files collected and served by WhiteNoise), except the three that need TLS, which a
    loopback benchmark has not: SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE off;
    sync workers, 2 × CPUs + 1 (gunicorn's rule; 5 on the 2-core machine);
-4. runs locust headless as a library (bench/load_users.py): 40 viewers and 10 evaluators who sign
-   in, then work with 1–3 s of think time — dashboard, staff list with filters, staff page,
-   ranking table, score grid, and score saves (CSRF, optimistic-concurrency version) — for
-   `--duration` seconds after the last user signed in;
+4. runs locust headless as a library (bench/load_users.py): 50 viewers (`bureau`), 20 evaluators
+   (`supervisor`) and 30 vice-principals (one campus each), signed in, working with 1–3 s of
+   think time — dashboard, staff list with filters, staff page, ranking table, campus page,
+   rotation list, score grid, and score saves (CSRF, optimistic-concurrency version) — for
+   `--duration` seconds after the last user started;
 5. writes `bench/results/load-<date>-<time>.json`: requests, errors, rps, p50/p95/p99 for page
-   views and for saves (client-side, in ms; `p95_ms_views`, `p95_ms_saves`), per page, the
-   server-side times from gunicorn's access log, and whether the targets are met: no error,
-   p95 under 200 ms for page views and under 300 ms for saves.
+   views and for saves (client-side, in ms; `p95_ms_views`, `p95_ms_saves`), per kind of user
+   and request, per page, the server-side times from gunicorn's access log, each target with its
+   figure and met or not (0 errors, p95 under 100 ms for page views and 150 ms for saves), and
+   the machine's load average before and during the run.
 
 Locust is the `bench` extra of pyproject.toml; this script installs it when it is missing.
 """
