@@ -20,6 +20,7 @@ from collections import defaultdict
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db.models import UniqueConstraint
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -161,6 +162,7 @@ class PortalInstanceLoader(ModelInstanceLoader):
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
         self.found: dict | None = None
+        resource._keys_read = False
         id_fields = resource.get_import_id_fields()
         if dataset is None or len(id_fields) != 1:
             return
@@ -183,6 +185,7 @@ class PortalInstanceLoader(ModelInstanceLoader):
             chunk = ordered[start : start + self.CHUNK]
             for record in self.get_queryset().filter(**{f"{field.attribute}__in": chunk}):
                 self.found[field.get_value(record)] = record
+        resource._keys_read = True
 
     def get_instance(self, row):
         if self.found is None:
@@ -393,10 +396,28 @@ class PortalResource(resources.ModelResource):
 
     # Import ---------------------------------------------------------------------------------
 
+    #: A dry run (the admin's preview) first reads and validates every row without writing
+    #: anything, and answers with the errors when there are any (a sheet with an invalid row is
+    #: refused whole): a refused sheet of 10,000 rows then costs no INSERT and no history row.
+    #: Only for resources whose rows never refer to records made by earlier rows of the sheet
+    #: (those would be unknown without the writes); a good sheet is validated twice.
+    validate_first = False
+    _validating = False
+
     def import_data(self, dataset, *args, **kwargs):
         """A sheet with any invalid row writes nothing, whatever the caller asked for."""
         kwargs["rollback_on_validation_errors"] = True
-        result = super().import_data(dataset, *args, **kwargs)
+        result = None
+        if self.validate_first and not args and kwargs.get("dry_run") and not kwargs.get("raise_errors"):
+            self._validating = True
+            try:
+                result = super().import_data(dataset, **{**kwargs, "use_transactions": True})
+            finally:
+                self._validating = False
+            if not (result.has_validation_errors() or result.has_errors()):
+                result = None
+        if result is None:
+            result = super().import_data(dataset, *args, **kwargs)
         # The preview heads its columns as the file did (_label_of), as the errors name them;
         # the rows' values were collected under the column names, in this same order.
         result.diff_headers = [self._label_of(field) for field in self.get_import_fields()]
@@ -426,6 +447,44 @@ class PortalResource(resources.ModelResource):
                 self._repeated_rows[number] = first_seen[key]
             else:
                 first_seen[key] = number
+
+    def _constraints_answered_by_keys(self) -> bool:
+        """Whether the model's constraints are only the uniqueness of the sheet's key column:
+        the loader read every record of the sheet's keys (a row's record is the one with its key,
+        or none has it) and before_import refused rows repeating a key, so the constraint's query
+        per row can only agree. The real import (and the database's index) check it again."""
+        if not getattr(self, "_keys_read", False):
+            return False
+        key = tuple(self.fields[name].attribute for name in self.get_import_id_fields())
+        return all(
+            isinstance(constraint, UniqueConstraint)
+            and not constraint.expressions
+            and tuple(constraint.fields) == key
+            for constraint in self._meta.model._meta.constraints
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if not (
+            self._validating and self._meta.clean_model_instances and self._constraints_answered_by_keys()
+        ):
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._validating:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not self._validating:
+            super().save_m2m(instance, row, **kwargs)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
