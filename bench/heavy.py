@@ -30,6 +30,7 @@ import json
 import os
 import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -191,6 +192,7 @@ def run(args) -> dict:
             print(f"export {exports[-1]}", flush=True)
     imported = _child(env, "import", str(args.rows)) if args.rows else None
     print(f"import {imported}", flush=True)
+    shutil.rmtree(env["STATIC_ROOT"], ignore_errors=True)
     xlsx = next(e for e in exports if e["format"] == "xlsx" and e["streamed"])
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
