@@ -261,7 +261,7 @@ def main() -> None:
         print(f"{name}: {target} — {'met' if target['met'] else 'not met'}")
     machine = report["machine"]
     print(f"load average {machine['load_average_at_start']} → {machine['load_average_at_end']}")
-    print(f"written to {output.relative_to(BASE_DIR)}")
+    print(f"written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
 
 
 if __name__ == "__main__":
