@@ -40,9 +40,11 @@ bench: $(STAMP)
 bench-pages: $(STAMP)
 	$(PY) bench/run.py
 
-## make bench-load: 50 signed-in users for 60 s against gunicorn on PostgreSQL (loopback)
+## make bench-load: 100 signed-in users for 60 s against gunicorn on PostgreSQL (loopback), then the
+## staff export and a 10,000-row import at city size (bench/heavy.py); the city database is reused
 bench-load: $(STAMP)
 	$(PY) bench/load.py
+	$(PY) bench/heavy.py
 
 messages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=static

@@ -37,7 +37,8 @@ _CONTEXT_FILE = os.environ.get("BENCH_LOAD_CONTEXT", "")
 #: What bench/load.py found in the database: scheme, evaluatees, indicators, staff ids, password.
 CONTEXT: dict = json.loads(Path(_CONTEXT_FILE).read_text()) if _CONTEXT_FILE else {}
 _slots = itertools.count()
-_sessions = itertools.count()
+_sessions: dict[str, itertools.count] = {}
+_vp_slots = itertools.count()
 _ready: list[str] = []  # users whose on_start has finished
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -86,7 +87,11 @@ class PortalUser(FastHttpUser):
             # Signed in beforehand (bench/load.py): a session of this user, one per virtual user.
             host = self.host.split("://", 1)[1].split(":", 1)[0]
             self.client.cookiejar.set_cookie(
-                _cookie("sessionid", sessions[next(_sessions) % len(sessions)], host)
+                _cookie(
+                    "sessionid",
+                    sessions[next(_sessions.setdefault(self.username, itertools.count())) % len(sessions)],
+                    host,
+                )
             )
             return
         page = self.client.get("/accounts/login/", name="sign-in: login page")
@@ -106,10 +111,13 @@ class PortalUser(FastHttpUser):
             if response.status_code != 302:
                 response.failure(f"sign-in as {self.username} answered {response.status_code}")
 
+    #: The kind of user in the names of its requests: "view bureau: dashboard".
+    kind = ""
+
     def view(self, path: str, name: str) -> None:
         # A redirect is an error here: to the login page, it would mean the session was lost.
         with self.client.get(
-            path, name=f"view: {name}", allow_redirects=False, catch_response=True
+            path, name=f"view {self.kind}: {name}", allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"{path} answered {response.status_code}")
@@ -117,6 +125,7 @@ class PortalUser(FastHttpUser):
 
 class Viewer(PortalUser):
     username = "bureau"
+    kind = "bureau"
     weight = 4
 
     @task(3)
@@ -139,15 +148,51 @@ class Viewer(PortalUser):
         self.view(f"/evaluation/{CONTEXT['scheme']}/results/{query}", "ranking table")
 
 
+class VicePrincipal(PortalUser):
+    """A campus's vice-principal (the three demo ones in turn): their campus's pages."""
+
+    kind = "vice-principal"
+    weight = 3
+
+    def on_start(self):
+        names = sorted(CONTEXT["vice_principals"])
+        self.username = names[next(_vp_slots) % len(names)]
+        self.campus = CONTEXT["vice_principals"][self.username]
+        super().on_start()
+
+    @task(3)
+    def dashboard(self):
+        self.view("/", "dashboard")
+
+    @task(4)
+    def staff_list(self):
+        self.view("/staff/" + random.choice(STAFF_QUERIES), "staff list (filters)")
+
+    @task(3)
+    def staff_page(self):
+        self.view(f"/staff/{random.choice(self.campus['staff_ids'])}/", "staff page")
+
+    @task(2)
+    def campus_page(self):
+        self.view(f"/campuses/{self.campus['campus']}/", "campus page")
+
+    @task(2)
+    def rotations(self):
+        self.view("/staff/rotations/", "rotation list")
+
+
 class Evaluator(PortalUser):
     username = "supervisor"
+    kind = "supervisor"
     weight = 1
 
     def prepare(self) -> None:
         slot = next(_slots)
         evaluatees = CONTEXT["evaluatees"]
         self.evaluatee = evaluatees[slot % len(evaluatees)]
-        self.versions: dict[int, int] = {}
+        # The cells' versions: those saved by earlier runs on a reused database, then each answer's.
+        saved = CONTEXT.get("score_versions", {}).get(str(self.evaluatee), {})
+        self.versions: dict[int, int] = {int(indicator): version for indicator, version in saved.items()}
         if not self.csrf_token():
             # The grid page sets the CSRF cookie its save requests send back (not measured).
             self.client.get(f"/evaluation/{CONTEXT['scheme']}/scores/", name="sign-in: CSRF cookie")
@@ -169,7 +214,7 @@ class Evaluator(PortalUser):
                 "Referer": f"{self.host}/evaluation/{CONTEXT['scheme']}/scores/",
                 "X-Requested-With": "XMLHttpRequest",
             },
-            name="save: score",
+            name="save supervisor: score",
             allow_redirects=False,
             catch_response=True,
         ) as response:
@@ -205,7 +250,12 @@ def main() -> None:
     def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
         if window["start"] is not None:
             samples.append(
-                (name, round(response_time, 2), str(exception)[:300] if exception else "", round(time.time(), 3))
+                (
+                    name,
+                    round(response_time, 2),
+                    str(exception)[:300] if exception else "",
+                    round(time.time(), 3),
+                )
             )
 
     logins: list[tuple[str, float, str]] = []
@@ -214,9 +264,19 @@ def main() -> None:
         if name.startswith("sign-in"):
             logins.append((name, round(response_time, 2), str(exception)[:300] if exception else ""))
 
+    # As bench/load.py's user_counts divides them.
     evaluators = max(1, args.users // 5)
-    Viewer.fixed_count, Evaluator.fixed_count = args.users - evaluators, evaluators
-    env = Environment(user_classes=[Viewer, Evaluator], host=args.host, events=events)
+    vice_principals = (
+        min(args.users - evaluators, args.users * 3 // 10) if CONTEXT.get("vice_principals") else 0
+    )
+    viewers = args.users - evaluators - vice_principals
+    Viewer.fixed_count, Evaluator.fixed_count, VicePrincipal.fixed_count = (
+        viewers,
+        evaluators,
+        vice_principals,
+    )
+    classes = [Viewer, Evaluator] + ([VicePrincipal] if vice_principals else [])
+    env = Environment(user_classes=classes, host=args.host, events=events)
     env.events.request.add_listener(on_request)
     env.events.request.add_listener(on_login)
 
@@ -224,7 +284,12 @@ def main() -> None:
         # An exception in a user's own code: counted as a failed request of no page.
         if window["start"] is not None:
             samples.append(
-                ("user error", 0.0, f"{exception.__class__.__name__}: {exception}"[:300], round(time.time(), 3))
+                (
+                    "user error",
+                    0.0,
+                    f"{exception.__class__.__name__}: {exception}"[:300],
+                    round(time.time(), 3),
+                )
             )
 
     env.events.user_error.add_listener(on_user_error)
@@ -247,8 +312,9 @@ def main() -> None:
         json.dumps(
             {
                 "users": users,
-                "viewers": args.users - evaluators,
+                "viewers": viewers,
                 "evaluators": evaluators,
+                "vice_principals": vice_principals,
                 "duration_s": round(measured, 2),
                 "window": [started_epoch, time.time()],
                 "samples": samples,

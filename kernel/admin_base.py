@@ -20,6 +20,7 @@ from collections import defaultdict
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db.models import UniqueConstraint
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -29,6 +30,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
+from import_export.instance_loaders import ModelInstanceLoader
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_imports import ImportSafetyMixin
@@ -120,12 +122,18 @@ class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
     """A foreign key given by the related record's natural key (its code, staff number...).
     An unknown key is a validation error of this column, not a crash."""
 
+    #: During an import (PortalResource.before_import), the records found so far by key: a
+    #: sheet of 10,000 rows naming 200 campuses looks each up once. None outside an import.
+    cache: dict | None = None
+
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
         if not text:
             return None
+        if self.cache is not None and text in self.cache:
+            return self.cache[text]
         try:
-            return super().clean(text, row=row, **kwargs)
+            found = super().clean(text, row=row, **kwargs)
         except ObjectDoesNotExist:
             raise ValueError(
                 gettext("No %(model)s has the %(key)s “%(value)s”.")
@@ -135,10 +143,57 @@ class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
                     "value": text,
                 }
             ) from None
+        if self.cache is not None:
+            self.cache[text] = found
+        return found
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj=obj, **kwargs)
         return "" if rendered is None else rendered
+
+
+class PortalInstanceLoader(ModelInstanceLoader):
+    """The records a sheet updates, found in a few queries (by chunks of 1,000 keys) rather than
+    one per row, when a resource's key is one plain column (a staff number, a code); a key of
+    several columns or of a relation is looked up row by row, as import-export does."""
+
+    CHUNK = 1000
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.found: dict | None = None
+        resource._keys_read = False
+        id_fields = resource.get_import_id_fields()
+        if dataset is None or len(id_fields) != 1:
+            return
+        self.key_field = field = resource.fields[id_fields[0]]
+        if isinstance(field.widget, widgets.ForeignKeyWidget) or field.column_name not in (
+            dataset.headers or ()
+        ):
+            return
+        keys = set()
+        for row in dataset.dict:
+            try:
+                keys.add(field.clean(row))
+            except (ValueError, ValidationError):
+                continue
+        keys.discard(None)
+        keys.discard("")
+        ordered = sorted(keys, key=str)
+        self.found = {}
+        for start in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[start : start + self.CHUNK]
+            for record in self.get_queryset().filter(**{f"{field.attribute}__in": chunk}):
+                self.found[field.get_value(record)] = record
+        resource._keys_read = True
+
+    def get_instance(self, row):
+        if self.found is None:
+            return super().get_instance(row)
+        key = self.key_field.clean(row)
+        if key in (None, ""):
+            return super().get_instance(row)
+        return self.found.get(key)
 
 
 class CodeManyToManyWidget(widgets.ManyToManyWidget):
@@ -225,6 +280,7 @@ class PortalResource(resources.ModelResource):
     the field's code ("gender"); errors name the column by its header."""
 
     class Meta:
+        instance_loader_class = PortalInstanceLoader
         clean_model_instances = True
         use_transactions = True
         skip_unchanged = True
@@ -340,10 +396,28 @@ class PortalResource(resources.ModelResource):
 
     # Import ---------------------------------------------------------------------------------
 
+    #: A dry run (the admin's preview) first reads and validates every row without writing
+    #: anything, and answers with the errors when there are any (a sheet with an invalid row is
+    #: refused whole): a refused sheet of 10,000 rows then costs no INSERT and no history row.
+    #: Only for resources whose rows never refer to records made by earlier rows of the sheet
+    #: (those would be unknown without the writes); a good sheet is validated twice.
+    validate_first = False
+    _validating = False
+
     def import_data(self, dataset, *args, **kwargs):
         """A sheet with any invalid row writes nothing, whatever the caller asked for."""
         kwargs["rollback_on_validation_errors"] = True
-        result = super().import_data(dataset, *args, **kwargs)
+        result = None
+        if self.validate_first and not args and kwargs.get("dry_run") and not kwargs.get("raise_errors"):
+            self._validating = True
+            try:
+                result = super().import_data(dataset, **{**kwargs, "use_transactions": True})
+            finally:
+                self._validating = False
+            if not (result.has_validation_errors() or result.has_errors()):
+                result = None
+        if result is None:
+            result = super().import_data(dataset, *args, **kwargs)
         # The preview heads its columns as the file did (_label_of), as the errors name them;
         # the rows' values were collected under the column names, in this same order.
         result.diff_headers = [self._label_of(field) for field in self.get_import_fields()]
@@ -357,6 +431,9 @@ class PortalResource(resources.ModelResource):
         they would silently overwrite it."""
         self._read_headers(dataset)
         super().before_import(dataset, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeForeignKeyWidget):
+                field.widget.cache = {}
         self._repeated_rows: dict[int, int] = {}
         id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
         if not dataset.headers or not all(column in dataset.headers for column in id_columns):
@@ -370,6 +447,50 @@ class PortalResource(resources.ModelResource):
                 self._repeated_rows[number] = first_seen[key]
             else:
                 first_seen[key] = number
+
+    def _constraints_answered_by_keys(self) -> bool:
+        """Whether the model's constraints are only the uniqueness of the sheet's key column:
+        the loader read every record of the sheet's keys (a row's record is the one with its key,
+        or none has it) and before_import refused rows repeating a key, so the constraint's query
+        per row can only agree. The real import (and the database's index) check it again."""
+        if not getattr(self, "_keys_read", False):
+            return False
+        key = tuple(self.fields[name].attribute for name in self.get_import_id_fields())
+        return all(
+            isinstance(constraint, UniqueConstraint)
+            and not constraint.expressions
+            and tuple(constraint.fields) == key
+            for constraint in self._meta.model._meta.constraints
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if not (
+            self._validating and self._meta.clean_model_instances and self._constraints_answered_by_keys()
+        ):
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._validating:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not self._validating:
+            super().save_m2m(instance, row, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeForeignKeyWidget):
+                field.widget.cache = None  # records may change before the next import
 
     def before_import_row(self, row, row_number=None, **kwargs):
         super().before_import_row(row, row_number=row_number, **kwargs)

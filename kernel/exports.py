@@ -3,14 +3,27 @@
 A cell that begins with =, +, -, @, a tab or a carriage return would be run as a formula by
 Excel or WPS; it is written as literal text instead (prefixed with an apostrophe), in CSV and
 XLSX alike. django-import-export's own option only handles "=".
+
+`streamed_export` writes a list's export while it is sent (a list view opts in with
+`PortalListView.streamed_export`): the staff list's 30,000 rows at city size.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import tempfile
+from collections.abc import Iterable, Iterator
 
+import openpyxl
+from django.http import StreamingHttpResponse
+from django.utils.encoding import force_str
 from django.utils.timezone import localtime
+from django_tables2.data import TableQuerysetData
 from django_tables2.export import TableExport
+from django_tables2.rows import BoundRow
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,3 +45,96 @@ class SafeTableExport(TableExport):
         self.dataset.headers = headers
         for row in rows:
             self.dataset.append(row)
+
+
+#: Records read from the database at a time by a streamed export.
+EXPORT_CHUNK = 2000
+#: Rows of a streamed CSV export written to the response at a time.
+CSV_BATCH = 500
+
+
+def export_rows(table, exclude_columns=()) -> Iterator[list]:
+    """The header, then one row per record: the values `table.as_values()` gives (its columns,
+    `value_FOO` methods and all), formula-escaped as `safe_cell` does, with the records read in
+    chunks of EXPORT_CHUNK (`QuerySet.iterator`; prefetches run per chunk) instead of all at once.
+
+    A table may define `export_values(record)`, the row's values without the columns' per-cell
+    machinery (signature inspection, accessors): at 30,000 rows that machinery is most of the
+    time. It must give what `as_values()` gives (the staff table's test checks it)."""
+    columns = [
+        column
+        for column in table.columns.iterall()
+        if not (column.column.exclude_from_export or column.name in exclude_columns)
+    ]
+    yield [force_str(column.header, strings_only=True) for column in columns]
+    data = table.data
+    records = data.data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, TableQuerysetData) else data
+    fast = getattr(table, "export_values", None) if not exclude_columns else None
+    for record in records:
+        if fast is not None:
+            values = fast(record)
+        else:
+            row = BoundRow(record, table=table)
+            values = (row.get_cell_value(column.name) for column in columns)
+        yield [safe_cell(force_str(value, strings_only=True)) for value in values]
+
+
+class _Line:
+    """A file for csv.writer that hands back what it was given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_chunks(rows: Iterable[list]) -> Iterator[bytes]:
+    writer = csv.writer(_Line())
+    batch: list[str] = []
+    for row in rows:
+        batch.append(writer.writerow(row))
+        if len(batch) >= CSV_BATCH:
+            yield "".join(batch).encode()
+            batch.clear()
+    if batch:
+        yield "".join(batch).encode()
+
+
+def _xlsx_chunks(rows: Iterable[list], title: str) -> Iterator[bytes]:
+    """openpyxl's write-only workbook: each row goes to a temporary file as it is appended, and
+    the saved workbook is read back in pieces; memory does not grow with the rows."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "Sheet")
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is not None:
+        bold = Font(bold=True)
+        cells = []
+        for value in header:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(256 * 1024):
+            yield chunk
+
+
+def streamed_export(
+    table, export_format: str, filename: str, exclude_columns=(), title=""
+) -> StreamingHttpResponse:
+    """The table's export as a streamed response (CSV or XLSX): the records are read and written
+    while the response is sent, never held in memory all at once (SafeTableExport builds a tablib
+    Dataset of every row, then the whole file)."""
+    rows = export_rows(table, exclude_columns)
+    if export_format == TableExport.CSV:
+        chunks = _csv_chunks(rows)
+    elif export_format == TableExport.XLSX:
+        chunks = _xlsx_chunks(rows, title)
+    else:
+        raise ValueError(f"a streamed export is CSV or XLSX, not {export_format}")
+    response = StreamingHttpResponse(chunks, content_type=TableExport.FORMATS[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -22,7 +22,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from .concurrency import RecordModifiedError, add_version_field, check_version
-from .exports import SafeTableExport
+from .exports import SafeTableExport, streamed_export
 from .scoping import CHANGE, VIEW, in_scope, restrict, user_scope
 from .widgets import style_widgets
 
@@ -103,6 +103,10 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     paginate_by = settings.PAGE_SIZE
     export_class = SafeTableExport
     export_formats = ("xlsx", "csv")
+    #: Write the export while it is sent, reading the records in chunks (kernel.exports.
+    #: streamed_export): for lists of tens of thousands of rows, whose export would otherwise be
+    #: built whole in memory.
+    streamed_export = False
     title = ""
     create_url_name: str | None = None
     create_roles: tuple[str, ...] = ()
@@ -132,6 +136,17 @@ class PortalListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
+
+    def create_export(self, export_format):
+        if not self.streamed_export or export_format not in ("csv", "xlsx"):
+            return super().create_export(export_format)
+        return streamed_export(
+            self.get_table(**self.get_table_kwargs()),
+            export_format,
+            filename=self.get_export_filename(export_format),
+            exclude_columns=self.exclude_columns,
+            title=self.export_name,
+        )
 
     def can_create(self) -> bool:
         return bool(self.create_url_name) and user_scope(self.request.user).has_role(*self.create_roles)

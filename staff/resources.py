@@ -51,6 +51,7 @@ class UnitResource(PortalResource):
 class StaffMemberResource(PortalResource):
     home_campus = _campus("home_campus")
     unit = natural_key_field(Unit, attribute="unit")
+    validate_first = True  # sheets of thousands of people; no row refers to another
 
     class Meta:
         model = StaffMember

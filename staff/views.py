@@ -92,6 +92,7 @@ class StaffMemberListView(PortalListView):
     prefetch = (Prefetch("distinctions", queryset=Distinction.objects.order_by("kind", "level")),)
     title = _("Staff")
     export_name = "staff"
+    streamed_export = True  # 30,000 rows at city size
     create_url_name = "staff:member_create"
     create_roles = permissions.EDITOR_ROLES
 

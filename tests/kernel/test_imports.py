@@ -209,3 +209,73 @@ def test_export_formats_escape_formulas_and_keep_numbers(plan):
     assert csv_text.splitlines()[1] == "'=1+1,3,"
     workbook = base_formats.XLSX().create_dataset(SafeXLSX().export_data(tablib.Dataset(("=1+1", 3))))
     assert workbook.headers == ["'=1+1", 3]
+
+
+def test_a_big_sheet_looks_up_records_and_codes_once_each(plan, campuses, english):
+    """The records a sheet updates come in one query (PortalInstanceLoader), each campus code is
+    looked up once however many rows name it (CodeForeignKeyWidget's cache during an import)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    StaffMemberFactory(staff_number="T1000", name="旧名", home_campus=campuses["hongqi"])
+    codes = ["hongqi", "longxiang", "taojiang"]
+    rows = [(f"T{1000 + n}", f"教师{n}", "F", "maths", codes[n % 3], "2020-09-01") for n in range(40)]
+    with CaptureQueriesContext(connection) as queries:
+        result = StaffMemberResource().import_data(_sheet(rows))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 39 and result.totals["update"] == 1
+    assert StaffMember.objects.get(staff_number="T1000").name == "教师0"
+    sql = [q["sql"] for q in queries]
+    campus_lookups = [
+        q for q in sql if q.startswith("SELECT") and 'FROM "campuses_campus"' in q and '"code" =' in q
+    ]
+    assert len(campus_lookups) == 3
+    staff_lookups = [q for q in sql if q.startswith("SELECT") and 'FROM "staff_staffmember"' in q]
+    assert len([q for q in staff_lookups if '"staff_number" IN' in q]) == 1
+    assert not [q for q in staff_lookups if 'WHERE "staff_staffmember"."staff_number" =' in q]
+
+
+def test_codes_are_looked_up_again_at_the_next_import(plan, campuses, english):
+    StaffMemberResource().import_data(_sheet([GOOD_ROWS[0]]))
+    campus = campuses["hongqi"]
+    campus.code = "hongqi-new"
+    campus.save()
+    result = StaffMemberResource().import_data(
+        _sheet([("T1009", "周九", "F", "maths", "hongqi", "2020-09-01")])
+    )
+    assert _errors_by_row(result) == {1: {"home_campus (home campus)": ["No campus has the code “hongqi”."]}}
+
+
+def test_a_refused_preview_writes_no_row_and_runs_no_constraint_query(plan, campuses, english):
+    """The admin's preview (a dry run) of a sheet with a bad row validates every row without
+    writing (StaffMemberResource.validate_first): no INSERT, no history row, no unique-constraint
+    query per row; the bad row is named with its column, as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    StaffMemberFactory(staff_number="T1001", name="旧名", home_campus=campuses["hongqi"])
+    rows = [*GOOD_ROWS, ("T1005", "孙五", "F", "maths", "nowhere", "2020-09-01"), *BAD_ROWS[1:]]
+    with CaptureQueriesContext(connection) as queries:
+        result = StaffMemberResource().import_data(_sheet(rows), dry_run=True)
+    assert _errors_by_row(result) == {
+        4: {"home_campus (home campus)": ["No campus has the code “nowhere”."]},
+        5: {
+            "staff_number (staff number)": [
+                "Row 1 has the same staff_number (staff number): a record appears once in a sheet."
+            ],
+            "gender": ["Value 'X' is not a valid choice."],
+        },
+    }
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if q.startswith("INSERT")]
+    assert not [q for q in sql if q.startswith("SELECT 1 AS") and "staff_number" in q]
+    assert StaffMember.objects.get(staff_number="T1001").name == "旧名"
+    assert _imported_numbers() == {"T1001"}
+
+
+def test_a_good_preview_still_reports_new_and_updated_rows(plan, campuses):
+    StaffMemberFactory(staff_number="T1001", name="旧名", home_campus=campuses["hongqi"])
+    result = StaffMemberResource().import_data(_sheet(GOOD_ROWS), dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 2 and result.totals["update"] == 1
+    assert _imported_numbers() == {"T1001"}
