@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.tables import RecordRowsMixin, number_formatter
 
-from .models import Band, Result, Scheme
+from .models import Band, ProvisionalTotal, Result, Scheme
 
 BAND_BADGES = {
     Band.EXCELLENT: "text-bg-success",
@@ -168,7 +168,8 @@ class ProvisionalResultTable(ResultTable):
     one query for the page, or for the whole export."""
 
     class Meta(ResultTable.Meta):
-        pass  # django-tables2 does not inherit Meta: the ranking's own row template
+        # django-tables2 does not inherit Meta: the ranking's row template, for these rows.
+        model = ProvisionalTotal
 
     def page_records(self) -> list:
         if not hasattr(self, "_page_records"):
