@@ -1,6 +1,8 @@
+import functools
+
 from django.conf import settings
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-from django.utils.translation import get_language_info, pgettext_lazy
+from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
+from django.utils.translation import get_language, get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kernel.generic import RoleRequiredMixin
@@ -107,6 +109,17 @@ USER_MENU = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)
+def _view_class(url: str, urlconf) -> type | None | bool:
+    """The view class behind `url` (None: a function view; False: no view). URLs resolve the
+    same way for the whole process, so each menu URL is resolved once, not on every page."""
+    try:
+        match = resolve(url, urlconf)
+    except Resolver404:
+        return False
+    return getattr(match.func, "view_class", None)
+
+
 def may_open(user, url: str) -> bool:
     """Would the view behind `url` let this user in (no 403)?
 
@@ -114,11 +127,9 @@ def may_open(user, url: str) -> bool:
     classmethod; otherwise a view refusing roles (kernel.generic.RoleRequiredMixin) is
     asked about its `allowed_roles`. Views without a role test are open to every signed-in user.
     tests/groupschool/test_menu.py follows every menu link of every demo role and expects a 200."""
-    try:
-        match = resolve(url)
-    except Resolver404:
+    view_class = _view_class(url, get_urlconf())
+    if view_class is False:
         return False
-    view_class = getattr(match.func, "view_class", None)
     if view_class is None:
         return True
     check = getattr(view_class, "user_may_open", None)
@@ -139,16 +150,27 @@ def _active_url(path: str, urls) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+@functools.lru_cache(maxsize=64)
+def _urls(names: tuple[str, ...], language: str, urlconf) -> tuple[str | None, ...]:
+    """The menu's URL names reversed, once per language (None: no such URL)."""
+    urls = []
+    for name in names:
+        try:
+            urls.append(reverse(name, urlconf))
+        except NoReverseMatch:
+            urls.append(None)
+    return tuple(urls)
+
+
 def _sections(user, spec) -> list[dict]:
+    names = tuple(name for _label, entries in spec for _item_label, name in entries)
+    urls = iter(_urls(names, get_language(), get_urlconf()))
     sections = []
     for label, entries in spec:
         items = []
-        for item_label, name in entries:
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                continue
-            if may_open(user, url):
+        for item_label, _name in entries:
+            url = next(urls)
+            if url is not None and may_open(user, url):
                 items.append({"label": item_label, "url": url})
         if items:
             sections.append({"label": label, "items": items})

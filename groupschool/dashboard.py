@@ -26,12 +26,12 @@ from django.utils.http import urlencode
 from campuses.models import Campus
 from evaluation import access as evaluation_access
 from evaluation.selectors import RankingSummary, school_ranking_summary
+from groupschool.figures import READ, scope_funds
 from kernel import permissions
 from kernel.roles import Role
 from kernel.scoping import UserScope
 from planning.selectors import PlanProgress, SubTasksDue, plan_progress, subtasks_due
 from sharing import permissions as funds_permissions
-from sharing.selectors import FundsSummary, campus_funds
 from staff.selectors import RotationCounts, RotationFigures, rotation_report
 from supervision.selectors import rectification_counts
 
@@ -126,9 +126,19 @@ def exchange_panel(figures, campuses: dict[int, Campus], values: dict, year: int
 
 
 @dataclass
+class FundsRow:
+    campus: Campus
+    allocated: Decimal
+    spent: Decimal
+
+
+@dataclass
 class FundsPanel:
-    summary: FundsSummary
-    rows: list = field(default_factory=list)
+    year: int
+    budgeted: Decimal
+    allocated: Decimal
+    spent: Decimal
+    rows: list[FundsRow] = field(default_factory=list)
     unallocated: int = 0
     summarised: bool = False
     url: str = ""
@@ -137,23 +147,34 @@ class FundsPanel:
 
     @property
     def empty(self) -> bool:
-        return not self.summary.budgeted and not self.summary.allocated and not self.summary.spent
+        return not self.budgeted and not self.allocated and not self.spent
 
 
-def funds_panel(user, year: int) -> FundsPanel:
-    """Allocated and spent per campus in the year (three queries): every campus with money when
-    few, else the campuses that spent the largest share of their allocation; the totals and the
-    number of campuses without an allocation always count every campus in scope."""
-    summary = campus_funds(user=user, year=year)
-    panel = FundsPanel(summary=summary, url=url("sharing:funds", year=year))
-    with_money = [row for row in summary.rows if row.allocated or row.spent]
-    panel.unallocated = sum(1 for row in summary.rows if not row.allocated)
-    if len(with_money) <= FULL_ROWS:
-        panel.rows = with_money
-    else:
+def funds_panel(user, year: int, version: str | None = READ) -> FundsPanel:
+    """Allocated and spent per campus in the year (groupschool.figures.scope_funds: one query
+    when cached, then one for the campuses shown): every campus with money when few, else the
+    campuses that spent the largest share of their allocation; the totals and the number of
+    campuses without an allocation always count every campus in scope."""
+    funds, fetched = scope_funds(user, year, version)
+    zero = Decimal(0)
+    panel = FundsPanel(
+        year=year,
+        budgeted=funds.budgeted,
+        allocated=sum((allocated for _pk, allocated, _spent in funds.rows), zero),
+        spent=sum((spent for _pk, _allocated, spent in funds.rows), zero),
+        url=url("sharing:funds", year=year),
+    )
+    with_money = [row for row in funds.rows if row[1] or row[2]]
+    panel.unallocated = sum(1 for row in funds.rows if not row[1])
+    if len(with_money) > FULL_ROWS:
         panel.summarised = True
-        with_money.sort(key=lambda row: -(row.spent / row.allocated) if row.allocated else -1)
-        panel.rows = with_money[:ENDS]
+        with_money.sort(key=lambda row: -(row[2] / row[1]) if row[1] else -1)
+        with_money = with_money[:ENDS]
+    ids = [pk for pk, _allocated, _spent in with_money]
+    campuses = fetched or (Campus.objects.for_user(user).select_related("school").in_bulk(ids) if ids else {})
+    panel.rows = [
+        FundsRow(campuses[pk], allocated, spent) for pk, allocated, spent in with_money if pk in campuses
+    ]
     if funds_permissions.can_plan_funds(user):
         panel.plan_url = reverse("sharing:budget_list")
     if funds_permissions.can_record(user):
@@ -182,8 +203,9 @@ class Answers:
     links: dict = field(default_factory=dict)
 
 
-def answers(user, scope: UserScope, year: int, today: datetime.date) -> Answers:
-    """Every panel but the exchange (made from the cached figures by the view)."""
+def answers(user, scope: UserScope, year: int, today: datetime.date, version: str | None = READ) -> Answers:
+    """Every panel but the exchange (made from the cached figures by the view); `version`: the
+    figures' version when the caller has read it (groupschool.figures)."""
     result = Answers(year=year, today=today)
     if not scope.roles:
         return result
@@ -205,7 +227,7 @@ def answers(user, scope: UserScope, year: int, today: datetime.date) -> Answers:
     if not scope.everything:
         result.subtasks = subtasks_due(user=user, today=today)
     result.rectifications = rectification_counts(user=user, today=today)
-    result.funds = funds_panel(user, year)
+    result.funds = funds_panel(user, year, version)
     result.links = {
         "measures": reverse("planning:measure_list"),
         "overdue_measures": url("planning:measure_list", status="overdue"),

@@ -25,7 +25,7 @@ from kernel.scoping import user_scope
 from staff.selectors import rotation_report
 
 from .dashboard import answers, exchange_order, exchange_panel
-from .figures import scope_figures
+from .figures import READ, figures_version, scope_figures
 
 
 def _quick_links() -> list[dict]:
@@ -50,10 +50,10 @@ def _number(value) -> float | None:
 DASHBOARD_CARDS_PER_PAGE = 30
 
 
-def dashboard_context(user, year: int, page: str | int | None = 1) -> dict:
+def dashboard_context(user, year: int, page: str | int | None = 1, version: str | None = READ) -> dict:
     """Campus cards grouped by group and school (one page of them), totals over every campus in
     scope, chart data of the page's campuses and the rules in force."""
-    figures, fetched = scope_figures(user, year)
+    figures, fetched = scope_figures(user, year, version)
     rules = policy_rows_from_settings(figures.policy, ENROLLMENT_RULES + ROTATION_RULES)
     values = policy_values_from_settings(figures.policy)
 
@@ -141,11 +141,12 @@ def home(request):
     questions (groupschool/dashboard.py), then the figures of each campus."""
     scope = user_scope(request.user)
     year = requested_year(request)
-    context = dashboard_context(request.user, year, request.GET.get("page"))
+    version = figures_version()  # read once for the cached figures and funds
+    context = dashboard_context(request.user, year, request.GET.get("page"), version)
     context.update(
         quick_links=_quick_links() if scope.roles else [],
         has_role=bool(scope.roles),
-        answers=answers(request.user, scope, year, timezone.localdate()),
+        answers=answers(request.user, scope, year, timezone.localdate(), version),
         scope_everything=scope.everything,
     )
     return render(request, "groupschool/home.html", context)

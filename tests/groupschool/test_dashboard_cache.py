@@ -27,14 +27,18 @@ from tests.campuses.factories import (
 from tests.staff.factories import DistinctionFactory, MentorshipFactory, RotationFactory, StaffMemberFactory
 
 HOME = reverse("home")
-#: The answers above the cards, read whatever the cache (groupschool/dashboard.py), with no
-#: published results: schemes, the plan, rectifications, funds (campuses, pupils, budgets).
-ANSWERS = 6
-#: Figures cached: session, user, roles, the figures' version, the page's campuses.
+#: The answers above the cards read whatever the cache (groupschool/dashboard.py), with no
+#: published results: schemes, the plan, rectifications.
+ANSWERS = 3
+#: The funds panel's figures when computed (campuses, pupils, budgets); cached, none (no campus
+#: has money in these tests, so no campus of the panel is read).
+FUNDS = 3
+#: Figures cached: session, user, roles, the figures' version (read once for figures and funds),
+#: the page's campuses.
 WARM_QUERIES = 5 + ANSWERS
 #: Figures computed: session, user, roles, version, campuses, policy rules, enrollment, staff,
-#: exchanges.
-COLD_QUERIES = 9 + ANSWERS
+#: exchanges, and the funds.
+COLD_QUERIES = 9 + ANSWERS + FUNDS
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +104,7 @@ def test_the_cache_entry_expires_after_a_bounded_time(figures, client_as, monkey
         lambda key, value, timeout=None: timeouts.append(timeout) or original(key, value, timeout),
     )
     _get(client_as("bureau"))
-    assert timeouts == [CACHE_SECONDS]
+    assert timeouts == [CACHE_SECONDS, CACHE_SECONDS]  # the figures and the funds
     assert 0 < CACHE_SECONDS <= 15 * 60
 
 
@@ -195,6 +199,39 @@ def _order(response):
     return [card["campus"].code for card in response.context["cards"]]
 
 
+def _budget(campuses):
+    from sharing.models import Budget, BudgetLine
+
+    line = BudgetLine.objects.order_by("order").first() or BudgetLine.objects.create(
+        code="public", name="公用经费"
+    )
+    return Budget.objects.create(school=campuses["hongqi"].school, year=2025, line=line, amount="900000")
+
+
+def _allocate(campuses):
+    from sharing.models import Allocation
+
+    Allocation.objects.create(budget=_budget(campuses), campus=campuses["hongqi"], amount="600000")
+
+
+def _spend(campuses):
+    from sharing.models import Spending
+
+    line = _budget(campuses).line
+    Spending.objects.create(
+        line=line,
+        campus=campuses["hongqi"],
+        spent_on=datetime.date(2025, 5, 1),
+        amount="1234.5",
+        purpose="图书",
+    )
+
+
+def _funds(response):
+    panel = response.context["answers"].funds
+    return (panel.budgeted, panel.allocated, panel.spent, [row.campus.code for row in panel.rows])
+
+
 PLAN_ORDER = ["hongqi", "longxiang", "taojiang"]
 GUISHAN_ORDER = ["guishan-zhong", "guishan-xiao"]
 
@@ -235,6 +272,9 @@ EDITS = {
     ),
     "school renamed": (_rename_school, _order, PLAN_ORDER + GUISHAN_ORDER, PLAN_ORDER + GUISHAN_ORDER[::-1]),
     "group renamed": (_rename_group, _order, PLAN_ORDER + GUISHAN_ORDER, GUISHAN_ORDER + PLAN_ORDER),
+    "budget set": (_budget, _funds, (0, 0, 0, []), (900000, 0, 0, [])),
+    "funds allocated": (_allocate, _funds, (0, 0, 0, []), (900000, 600000, 0, ["hongqi"])),
+    "spending recorded": (_spend, _funds, (0, 0, 0, []), (900000, 0, Decimal("1234.5"), ["hongqi"])),
 }
 
 

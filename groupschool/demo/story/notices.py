@@ -12,7 +12,9 @@ from . import Story
 #: The group office's mailbox (a demo address: mail goes to the EMAIL_BACKEND, the console in `make run`).
 GROUP_MAILBOX = "jituanban@longshi.example.cn"
 #: The shape of a WeCom robot's address, with a placeholder key.
-WECOM_PLACEHOLDER = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=00000000-0000-0000-0000-000000000000"
+WECOM_PLACEHOLDER = (
+    "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=00000000-0000-0000-0000-000000000000"
+)
 
 
 def generate(story: Story) -> None:
