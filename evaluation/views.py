@@ -7,6 +7,8 @@ only within their scope (404 outside it).
 
 from __future__ import annotations
 
+import html
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +16,6 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -282,48 +283,48 @@ def score_grid(request, pk):
 
 #: One cell of the score grid (static/js/evaluation_grid.js reads its data attributes): the
 #: input wide enough for "100.00", the saved mark beside it (not over it), the field's message
-#: under it (tied to the input by aria-describedby).
+#: under it (tied to the input by aria-describedby). Filled by `str.format` with values escaped
+#: beforehand (see _grid_cells).
 _GRID_CELL = (
     '<td class="grid-td"><div class="grid-cell-box">'
     '<input type="text" inputmode="decimal" class="form-control form-control-sm grid-cell" size="6" '
-    'autocomplete="off" aria-label="{} {}" aria-describedby="grid-e{}-{}" data-row="{}" data-col="{}" '
-    'data-indicator="{}" data-evaluatee="{}" data-max="{}" data-version="{}" data-comment="{}" value="{}"{}>'
+    'autocomplete="off" aria-label="{name} {code}" aria-describedby="grid-e{row}-{col}" data-row="{row}" '
+    'data-col="{col}" data-indicator="{indicator}" data-evaluatee="{evaluatee}" data-max="{max}" '
+    'data-version="{version}" data-comment="{comment}" value="{points}"{disabled}>'
     '<span class="grid-mark" aria-hidden="true"></span>'
     '<button type="button" class="btn btn-sm btn-outline-secondary grid-more" tabindex="-1" '
-    'aria-label="{}"{}>…</button>'
-    '</div><div class="grid-error" id="grid-e{}-{}"></div></td>'
+    'aria-label="{more}"{disabled}>…</button>'
+    '</div><div class="grid-error" id="grid-e{row}-{col}"></div></td>'
 )
 
 
 def _grid_cells(row: int, evaluatee, indicators, scores, editable: bool) -> str:
     """A grid row's cells, written here rather than by the template: 750 inputs of eight
-    attributes each took the template engine most of the page's time."""
+    attributes each took the template engine most of the page's time, and format_html's
+    escaping of every argument (integers included) most of what remained. Text that people
+    write (names, codes, comments) is escaped; ids, versions and numbers printed by
+    `number_formatter` (digits, sign, separator) cannot hold markup."""
     number = number_formatter()
-    disabled = "" if editable else mark_safe(" disabled")
-    more = _("Comment and evidence")
+    disabled = "" if editable else " disabled"
+    more = html.escape(_("Comment and evidence"))
+    name = html.escape(evaluatee.name)
     cells = []
     for col, indicator in enumerate(indicators):
         score = scores.get((evaluatee.pk, indicator.pk))
         cells.append(
-            format_html(
-                _GRID_CELL,
-                evaluatee.name,
-                indicator.code,
-                row,
-                col,
-                row,
-                col,
-                indicator.pk,
-                evaluatee.pk,
-                number(indicator.max_points),
-                score.version if score else 0,
-                score.comment if score else "",
-                number(score.points) if score else "",
-                disabled,
-                more,
-                disabled,
-                row,
-                col,
+            _GRID_CELL.format(
+                name=name,
+                code=html.escape(indicator.code),
+                row=row,
+                col=col,
+                indicator=int(indicator.pk),
+                evaluatee=int(evaluatee.pk),
+                max=html.escape(number(indicator.max_points)),
+                version=int(score.version) if score else 0,
+                comment=html.escape(score.comment) if score and score.comment else "",
+                points=html.escape(number(score.points)) if score and score.points is not None else "",
+                disabled=disabled,
+                more=more,
             )
         )
     return mark_safe("".join(cells))
@@ -527,9 +528,7 @@ class ResultListView(RoleRequiredMixin, PortalListView):
         else:
             columns = [(i.pk, i.code) for i in selectors.leaf_indicators(self.scheme)]
         return {
-            "extra_columns": [
-                (f"i{pk}", IndicatorColumn(pk, verbose_name=code)) for pk, code in columns
-            ],
+            "extra_columns": [(f"i{pk}", IndicatorColumn(pk, verbose_name=code)) for pk, code in columns],
             "empty_text": _("No results to show: the box above says what comes next.")
             if self.run is None and not self.provisional
             else _("No result matches the filter."),
@@ -758,7 +757,6 @@ def score_import_template(request, pk):
     """The sheet to fill in, with the evaluator's own points where they already scored."""
     from django.http import HttpResponse
 
-
     _require(access.can_score(request.user))
     scheme = get_object_or_404(Scheme, pk=pk)
     data = services.score_import_template(user=request.user, scheme=scheme)
@@ -809,7 +807,9 @@ class IndicatorUpdateView(_IndicatorFormMixin, PortalUpdateView):
     title = gettext_lazy("Edit indicator: %(scheme)s")
 
     def get_queryset(self):
-        return Indicator.objects.filter(scheme__status__in=services.EDITABLE_STATUSES).select_related("scheme")
+        return Indicator.objects.filter(scheme__status__in=services.EDITABLE_STATUSES).select_related(
+            "scheme"
+        )
 
     def dispatch(self, request, *args, **kwargs):
         indicator = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
