@@ -266,7 +266,7 @@ class FundsFigures:
     rows: list[tuple[int, Decimal, Decimal]]
 
 
-def _full_scope_key(scope: UserScope) -> str:
+def full_scope_key(scope: UserScope) -> str:
     """Every part of a scope the scoping rules read (budgets are a school's, allocations and
     spending a campus's, and roles may widen them)."""
     if scope.everything:
@@ -293,7 +293,7 @@ def scope_funds(user, year: int, version: str | None = READ) -> tuple[FundsFigur
     if version is READ:
         version = figures_version()
     key = (
-        f"groupschool:dashboard-funds:{LAYOUT}:{version}:{_full_scope_key(scope)}:{year}"
+        f"groupschool:dashboard-funds:{LAYOUT}:{version}:{full_scope_key(scope)}:{year}"
         if version is not None
         else None
     )

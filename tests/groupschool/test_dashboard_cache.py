@@ -104,7 +104,7 @@ def test_the_cache_entry_expires_after_a_bounded_time(figures, client_as, monkey
         lambda key, value, timeout=None: timeouts.append(timeout) or original(key, value, timeout),
     )
     _get(client_as("bureau"))
-    assert timeouts == [CACHE_SECONDS, CACHE_SECONDS]  # the figures and the funds
+    assert timeouts == [CACHE_SECONDS] * 3  # the figures, the funds and the cards' HTML
     assert 0 < CACHE_SECONDS <= 15 * 60
 
 
@@ -427,3 +427,13 @@ def test_queries_stay_constant_as_campuses_grow(bureau, client_as, django_assert
         with django_assert_num_queries(WARM_QUERIES):
             response = _get(client)
         assert response.context["campus_count"] == Campus.objects.count()
+
+
+def test_the_cards_html_follows_a_rename(figures, client_as):
+    """The campus cards' HTML is cached with the figures' version (home.html's cache tag)."""
+    client = client_as("bureau")
+    assert "红旗新名校区" not in _get(client).content.decode()
+    campus = figures["hongqi"]
+    campus.name = "红旗新名校区"
+    campus.save()
+    assert "红旗新名校区" in _get(client).content.decode()
