@@ -151,7 +151,9 @@ def home(request):
         # The campus cards' HTML is kept per version of the figures they show (groupschool.figures),
         # scope, year, page and language: 30 cards took the bureau's dashboard 30 ms to render.
         cards_cache_key=(
-            f"{version}:{full_scope_key(scope)}:{year}:{context['page_obj'].number}" if version is not None else ""
+            f"{version}:{full_scope_key(scope)}:{year}:{context['page_obj'].number}"
+            if version is not None
+            else ""
         ),
         cards_cache_seconds=CACHE_SECONDS,
     )
