@@ -8,9 +8,10 @@ header row.
 
 Why not a library: on 240,000 cells (the staff list at city size) openpyxl's write-only workbook
 takes about 2.4 s and XlsxWriter's constant-memory mode 1.7-1.9 s (load average 4.5), against
-0.13 s for this (bench/README.md, "Export and import at city size"): both build an object and
-run type checks per cell. The file is checked by reading it back with openpyxl
-(tests/kernel/test_xlsx.py).
+0.34 s for this (load 3): both build an object and run type checks per cell
+(bench/README.md, "Export and import at city size"). Rows and cells carry their references
+("B12"), as Excel, openpyxl and XlsxWriter write them, for readers that rely on them. The file is
+checked by reading it back with openpyxl (tests/kernel/test_xlsx.py).
 """
 
 from __future__ import annotations
@@ -90,39 +91,61 @@ def _replace(match: re.Match) -> str:
     return _REPLACEMENTS.get(match.group(), "")
 
 
-def _text_cell(text: str, style: int = 0) -> str:
+def _column_letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+_COLUMNS = [_column_letters(index) for index in range(64)]
+
+
+def _text_cell(ref: str, text: str, style: int = 0) -> str:
     if _SPECIAL.search(text):
         text = _SPECIAL.sub(_replace, text)
     s = f' s="{style}"' if style else ""
     if text[:1].isspace() or text[-1:].isspace():
-        return f'<c t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
-    return f'<c t="inlineStr"{s}><is><t>{text}</t></is></c>'
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t>{text}</t></is></c>'
 
 
-def _cell(value, style: int = 0) -> str:
-    """One cell's XML; no `r` attribute: cells and rows are in order, an empty one is `<c/>`."""
-    if value is None:
-        return "<c/>"
+def _cell(ref: str, value, style: int = 0) -> str:
+    """One cell's XML, with its reference ("B12"), as readers expect; an empty cell is left out."""
     if isinstance(value, str):
-        return _text_cell(value, style) if value else "<c/>"
+        return _text_cell(ref, value, style) if value else ""
+    if value is None:
+        return ""
     if isinstance(value, bool):
-        return f'<c t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | decimal.Decimal):
         if isinstance(value, float) and not math.isfinite(value):
-            return _text_cell(str(value), style)
-        return f"<c><v>{value}</v></c>"
+            return _text_cell(ref, str(value), style)
+        return f'<c r="{ref}"><v>{value}</v></c>'
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.replace(tzinfo=None)  # kernel.exports.safe_cell made it local time
         serial = (value - _EPOCH).total_seconds() / 86400
-        return f'<c s="{_DATETIME}"><v>{serial!r}</v></c>'
+        return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
     if isinstance(value, datetime.date):
-        return f'<c s="{_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
-    return _text_cell(str(value), style)
+        return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+    return _text_cell(ref, str(value), style)
 
 
-def _row(values, style: int = 0) -> str:
-    return "<row>" + "".join([_cell(value, style) for value in values]) + "</row>"
+def _row(number: int, values, style: int = 0) -> str:
+    values = list(values)
+    while len(_COLUMNS) < len(values):
+        _COLUMNS.append(_column_letters(len(_COLUMNS)))
+    cells = "".join(
+        [
+            _cell(f"{column}{number}", value, style)
+            for column, value in zip(_COLUMNS[: len(values)], values, strict=True)
+        ]
+    )
+    return f'<row r="{number}">{cells}</row>'
 
 
 class _Sink:
@@ -171,10 +194,10 @@ def xlsx_chunks(rows: Iterable[Iterable], title: str = "Sheet", bold_header: boo
             rows = iter(rows)
             header = next(rows, None)
             if header is not None:
-                sheet.write(_row(header, _BOLD if bold_header else 0).encode())
+                sheet.write(_row(1, header, _BOLD if bold_header else 0).encode())
             batch: list[str] = []
-            for values in rows:
-                batch.append(_row(values))
+            for number, values in enumerate(rows, 2 if header is not None else 1):
+                batch.append(_row(number, values))
                 if len(batch) >= ROW_BATCH:
                     sheet.write("".join(batch).encode())
                     batch.clear()

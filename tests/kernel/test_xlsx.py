@@ -5,6 +5,7 @@ the characters XML cannot hold as they are."""
 import datetime
 import decimal
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -97,3 +98,19 @@ def test_the_file_comes_in_pieces_while_rows_are_read(monkeypatch):
 def test_sheet_title_is_one_excel_accepts(title, expected):
     assert sheet_title(title) == expected
     assert _read(xlsx_chunks([["h"]], title)).title == expected
+
+
+def test_rows_and_cells_carry_their_references():
+    body = b"".join(xlsx_chunks([["a", "b", "c"], ["x", None, 3], [None, "", "z"]]))
+    sheet = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="C2"><v>3</v></c></row>' in sheet
+    assert '<row r="3"><c r="C3" t="inlineStr"><is><t>z</t></is></c></row>' in sheet
+
+
+def test_a_row_wider_than_26_columns_is_read_back():
+    from kernel.xlsx import _column_letters
+
+    assert [_column_letters(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    wide = list(range(80))
+    sheet = _read(xlsx_chunks([[f"h{n}" for n in wide], wide]))
+    assert [cell.value for cell in sheet[2]] == wide
