@@ -279,3 +279,27 @@ def test_a_good_preview_still_reports_new_and_updated_rows(plan, campuses):
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["new"] == 2 and result.totals["update"] == 1
     assert _imported_numbers() == {"T1001"}
+    assert all(row.diff for row in result.rows)  # the preview shows each row's values
+
+
+def _refused_preview_queries(campuses, size: int) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    codes = ["hongqi", "longxiang", "taojiang"]
+    rows = [(f"T{2000 + n}", f"教师{n}", "F", "maths", codes[n % 3], "2020-09-01") for n in range(size)]
+    rows[size // 2] = (f"T{2000 + size // 2}", "坏行", "F", "maths", "nowhere", "2020-09-01")
+    with CaptureQueriesContext(connection) as queries:
+        result = StaffMemberResource().import_data(_sheet(rows), dry_run=True)
+    assert [row.number for row in result.invalid_rows] == [size // 2 + 1]
+    assert "home_campus (home campus)" in result.invalid_rows[0].error_dict
+    return [q["sql"] for q in queries]
+
+
+def test_a_refused_previews_queries_do_not_grow_with_its_rows(plan, campuses, english):
+    """validate_first's pass asks the database nothing per row: no savepoint around each row
+    (nothing to roll back), no query checking that the campus just read by its code exists."""
+    small, big = _refused_preview_queries(campuses, 6), _refused_preview_queries(campuses, 60)
+    assert len(big) == len(small)
+    assert len([q for q in big if q.startswith("SAVEPOINT")]) == 1  # the pass's own transaction
+    assert not [q for q in big if q.startswith("SELECT 1 AS") and "campuses_campus" in q]

@@ -1,6 +1,7 @@
 """The staff list's export is streamed: written while it is sent, its records read from the
 database in chunks (kernel.exports.streamed_export), complete and in the list's order; its rows
-are what the table's columns give (`export_values`, the fast path, against `as_values()`)."""
+are what the table's columns give (`export_value_rows`, the fast path reading tuples, against
+`as_values()`)."""
 
 import csv
 import io
@@ -51,7 +52,7 @@ def test_export_of_many_rows_is_streamed_and_complete(many, client_as, monkeypat
     assert response.streaming
     assert response["Content-Disposition"] == f'attachment; filename="staff.{export_format}"'
     # Nothing is read until the response is sent; then the records come in chunks of 50: the
-    # distinctions are prefetched once per chunk.
+    # distinctions are read in one query per chunk.
     with CaptureQueriesContext(connection) as queries:
         body = _body(response)
     distinction_queries = [q for q in queries if 'FROM "staff_distinction"' in q["sql"]]
