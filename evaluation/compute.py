@@ -255,12 +255,18 @@ def run_compute(run: ComputationRun) -> ComputationRun:
     scheme = run.scheme = fresh.scheme
     started = timezone.now()
     retried = run.started_at is not None
-    _progress(run, 5, status=ComputationRun.Status.RUNNING, started_at=started, error="")
+    running = {"status": ComputationRun.Status.RUNNING, "started_at": started, "error": ""}
     try:
+        indicators = computed_indicators(scheme)
+        if indicators:  # Python's share of the work first, then the statement's
+            _progress(run, 5, **running)
+            computed = computed_cells(scheme, indicators)
+            _progress(run, 30)
+        else:  # no Python share: one mark
+            _progress(run, 30, **running)
+            computed = []
         if retried:  # a run that started before (worker lost): start again from nothing
             Result.objects.filter(run=run).delete()
-        computed = computed_cells(scheme)
-        _progress(run, 30)  # Python's share of the work done: the statement's comes next
         trim = 1 if scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN else 0
         band, band_params = _band_sql(scheme)
         vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
@@ -556,13 +562,18 @@ def indicator_points(indicator: Indicator, campuses: list[_CampusData], policy: 
     )
 
 
-def computed_cells(scheme: Scheme) -> list[dict]:
-    """The cells of the scheme's computed leaf indicators (constant queries), as dicts of
-    evaluatee_id, indicator_id, points (text, 4 places) and derivation."""
+def computed_indicators(scheme: Scheme) -> list[Indicator]:
+    """The scheme's computed leaf indicators."""
+    return list(Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.COMPUTED, children__isnull=True))
 
-    indicators = list(
-        Indicator.objects.filter(scheme=scheme, kind=Indicator.Kind.COMPUTED, children__isnull=True)
-    )
+
+def computed_cells(scheme: Scheme, indicators: list[Indicator] | None = None) -> list[dict]:
+    """The cells of the scheme's computed leaf indicators (`indicators`, when the caller read
+    them already; constant queries), as dicts of evaluatee_id, indicator_id, points (text, 4
+    places) and derivation."""
+
+    if indicators is None:
+        indicators = computed_indicators(scheme)
     if not indicators:
         return []
     evaluatees = list(Evaluatee.objects.filter(scheme=scheme).values("pk", "school_id", "campus_id"))

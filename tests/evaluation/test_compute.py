@@ -194,7 +194,7 @@ def test_failed_run_leaves_previous_results_current(db, make_evaluators, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("evaluation.compute.computed_cells", broken)
+    monkeypatch.setattr("evaluation.compute.computed_indicators", broken)
     with pytest.raises(RuntimeError):
         results_compute_now(scheme=scheme)
     scheme.refresh_from_db()
