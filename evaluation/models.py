@@ -432,7 +432,7 @@ class Score(models.Model):
         ]
         indexes = [
             models.Index(fields=["evaluatee", "indicator"]),
-            # A computation asks "did any score change since the run started?" (compute._edited_since).
+            # A computation asks "did any score change since the run started?" (compute._SWITCH_SCHEME).
             models.Index(fields=["updated_at"], name="score_updated_at_idx"),
         ]
 
@@ -619,7 +619,8 @@ class Result(models.Model):
     band = models.CharField(_("band"), max_length=12, choices=Band.choices)
     #: {"<indicator id>": points or null} for every leaf indicator (null: nobody scored it).
     cell_points = models.JSONField(_("points per indicator"), default=dict, decoder=PointsDecoder)
-    #: {"<indicator id>": number of evaluators whose scores make the cell}.
+    #: {"*": the usual number of evaluators of a cell, "<indicator id>": the number of a cell with
+    #: another number}; earlier runs list every cell (read it through `evaluators_for`).
     cell_evaluators = models.JSONField(_("evaluators per indicator"), default=dict)
     #: {"<indicator id>": how the points were reached}, for computed and lead-confirmed cells only.
     cell_derivations = models.JSONField(_("derivations per indicator"), default=dict)
@@ -646,7 +647,13 @@ class Result(models.Model):
         return {int(key): cell_points(value) for key, value in self.cell_points.items()}
 
     def evaluators_for(self, indicator_id: int) -> int:
-        return int(self.cell_evaluators.get(str(indicator_id), 0))
+        """The number of evaluators whose scores make the cell (0 for an indicator that is not
+        one of the result's cells). Since issue 16 `cell_evaluators` lists only the cells whose
+        number differs from the usual one, under "*"; earlier runs list every cell."""
+        key = str(indicator_id)
+        if key not in self.cell_points:
+            return 0
+        return int(self.cell_evaluators.get(key, self.cell_evaluators.get("*", 0)))
 
     def derivation_for(self, indicator_id: int) -> str:
         return self.cell_derivations.get(str(indicator_id), "")

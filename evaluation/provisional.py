@@ -22,8 +22,16 @@ another save is still changing. On SQLite one writer at a time does the same.
 
 Computed indicators (from the portal's data, not from scores) enter at a rebuild; a change of
 the scheme's structure (indicators, evaluatees, aggregation, bands) discards the provisional
-rows (`provisional_discard`) and the next save — or `manage.py provisional_rebuild` — builds
-them again from scratch (`provisional_rebuild`).
+rows (`provisional_discard`), and a job queued when that change commits
+(evaluation.tasks.provisional_rebuild_task) — or `manage.py provisional_rebuild` — builds them
+again from scratch (`provisional_rebuild`: seconds at province size, never inside a save).
+
+A save that finds no provisional rows saves its scores, leaves them alone and asks for a rebuild
+(`provisional_cells_changed` answers False). No save is lost by a rebuild running beside it: the
+save takes the scheme's row FOR KEY SHARE before it looks for the rows, the rebuild FOR UPDATE
+before it reads the scores. A save that found none has committed before the rebuild reads
+(the rebuild waited for it); a save that comes while the rebuild runs waits for its commit,
+then finds the new rows and brings its cells up to date in them.
 """
 
 from __future__ import annotations
@@ -219,22 +227,25 @@ def provisional_built(scheme: Scheme | int) -> bool:
 @transaction.atomic
 def provisional_discard(*, scheme: Scheme | int) -> None:
     """The scheme's structure changed (indicators, evaluatees, aggregation, bands): its
-    provisional rows no longer follow from its scores; the next save or `provisional_rebuild`
-    builds them again."""
+    provisional rows no longer follow from its scores; a job (evaluation.services
+    `provisional_reset`) or `manage.py provisional_rebuild` builds them again."""
     scheme_id = getattr(scheme, "pk", scheme)
     ProvisionalPeer.objects.filter(scheme_id=scheme_id).delete()  # totals go with their peer group
     ProvisionalCell.objects.filter(evaluatee__scheme_id=scheme_id).delete()
 
 
 @transaction.atomic
-def provisional_rebuild(*, scheme: Scheme | int) -> int:
+def provisional_rebuild(*, scheme: Scheme | int, only_if_missing: bool = False) -> int | None:
     """Build the scheme's provisional results from nothing (set-based: four statements and one
     per peer group); returns the number of evaluatees. Waits for the saves in progress and makes
-    the next ones wait (the scheme's row, FOR UPDATE)."""
+    the next ones wait (the scheme's row, FOR UPDATE). `only_if_missing`: leave rows that exist
+    (built by an earlier job, and kept current by the saves since) alone and return None."""
     from .compute import computed_cells
 
     scheme_id = getattr(scheme, "pk", scheme)
     scheme = Scheme.objects.select_for_update().get(pk=scheme_id)
+    if only_if_missing and provisional_built(scheme):
+        return None
     provisional_discard(scheme=scheme)
     vendor = _vendor()
     computed = [
@@ -264,22 +275,26 @@ def provisional_rebuild(*, scheme: Scheme | int) -> int:
     return evaluatees
 
 
-def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]]) -> None:
+def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]]) -> bool:
     """Scores or corrections of these cells ((indicator id, evaluatee id) pairs) changed in the
     current transaction: bring the scheme's provisional results up to date (in that same
-    transaction; see the module's docstring for the locks). Builds them when the scheme has
-    none yet. Called by every writer of scores, after its writes."""
+    transaction; see the module's docstring for the locks). Called by every writer of scores,
+    after its writes.
+
+    Returns False when the scheme has no provisional rows (never built, or discarded by a change
+    of its structure, or found not to match it): nothing was done, and the caller queues a
+    rebuild (evaluation.services), which will read this transaction's scores."""
     cells = sorted({(int(i), int(e)) for i, e in cells})
     if not cells:
-        return
-    if not provisional_built(scheme):
-        provisional_rebuild(scheme=scheme)
-        return
+        return True
     vendor = _vendor()
     with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
-            # A rebuild holds the row FOR UPDATE: this waits for it, and it for this save.
+            # Before looking for the rows: a rebuild holds the row FOR UPDATE, this waits for
+            # it (and then finds its rows), and a rebuild that comes later waits for this save.
             cursor.execute("SELECT 1 FROM evaluation_scheme WHERE id = %s FOR KEY SHARE", [scheme.pk])
+        if not provisional_built(scheme):
+            return False
         evaluatee_ids = {e for _i, e in cells}
         peers_of = dict(
             ProvisionalTotal.objects.filter(evaluatee_id__in=evaluatee_ids).values_list(
@@ -287,8 +302,8 @@ def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]
             )
         )
         if len(peers_of) != len(evaluatee_ids):
-            provisional_rebuild(scheme=scheme)  # an evaluatee added without a discard
-            return
+            provisional_discard(scheme=scheme)  # an evaluatee added without a discard
+            return False
         # The peer groups' rows, in order: the lock that orders saves of the same peers.
         peer_ids = sorted(set(peers_of.values()))
         locked = list(
@@ -304,7 +319,7 @@ def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]
         )
         touched = [{"indicator_id": i, "evaluatee_id": e} for i, e in cells if i in scored]
         if not touched:
-            return
+            return True
         payload = json.dumps(touched)
         new_cells = _NEW_CELLS.format(
             share=_SHARE.format(points="x.points", weight="x.weight"),
@@ -315,11 +330,12 @@ def provisional_cells_changed(*, scheme: Scheme, cells: Iterable[tuple[int, int]
         cursor.execute(_ADD_TO_TOTALS.format(total=total, new_cells=new_cells), [payload, payload])
         cursor.execute(_UPDATE_CELLS.format(new_cells=new_cells), [payload, payload])
         if cursor.rowcount != len(touched) or len(locked) != len(peer_ids):
-            # A cell the provisional rows do not know (an indicator added without a discard):
-            # build them again from the scores.
-            provisional_rebuild(scheme=scheme)
-            return
+            # A cell the provisional rows do not know (an indicator added without a discard,
+            # or rows discarded while this save waited): they are built again, by a job.
+            provisional_discard(scheme=scheme)
+            return False
         _rank_peers(cursor, scheme, locked)
+    return True
 
 
 _CELL_DIFFERENCES = """

@@ -346,16 +346,19 @@ def run_cells(run: ComputationRun, **filters) -> list[Cell]:
 
 
 #: A run's cells as rows (evaluatee_id, indicator_id, points, evaluators), per database: the
-#: cells are JSON objects on the result rows. Parameter: the run.
+#: cells are JSON objects on the result rows (a cell missing from `cell_evaluators` has the
+#: usual number, its "*", see Result.evaluators_for). Parameter: the run.
 RUN_CELLS_SQL = {
     "postgresql": """
         SELECT r.evaluatee_id, j.key::bigint AS indicator_id, (j.value #>> '{}')::numeric AS points,
-               COALESCE((r.cell_evaluators ->> j.key)::integer, 0) AS evaluators
+               COALESCE((r.cell_evaluators ->> j.key)::integer, (r.cell_evaluators ->> '*')::integer, 0)
+                   AS evaluators
         FROM evaluation_result r CROSS JOIN LATERAL jsonb_each(r.cell_points) j
         WHERE r.run_id = %s""",
     "sqlite": """
         SELECT r.evaluatee_id, CAST(j.key AS INTEGER) AS indicator_id, j.value AS points,
-               COALESCE(json_extract(r.cell_evaluators, '$."' || j.key || '"'), 0) AS evaluators
+               COALESCE(json_extract(r.cell_evaluators, '$."' || j.key || '"'),
+                        json_extract(r.cell_evaluators, '$."*"'), 0) AS evaluators
         FROM evaluation_result r, json_each(r.cell_points) j
         WHERE r.run_id = %s""",
 }

@@ -42,6 +42,7 @@ from .models import (
 )
 from .provisional import provisional_cells_changed, provisional_discard
 from .selectors import flagged_cells
+from .tasks import provisional_rebuild_task
 
 
 class StaleScoreError(Exception):
@@ -59,6 +60,27 @@ def scheme_mark_stale(*, scheme: Scheme | int) -> None:
     next publication needs a new computation. The one place the flag is raised; a computation
     run (evaluation.compute) lowers it when it switches the scheme to its results."""
     Scheme.objects.filter(pk=getattr(scheme, "pk", scheme)).update(results_stale=True)
+
+
+def provisional_rebuild_request(*, scheme: Scheme | int) -> jobs.JobTicket:
+    """Queue a rebuild of the scheme's provisional results for when this transaction commits
+    (a job: seconds at province size, never inside a save; evaluation.provisional)."""
+    return jobs.enqueue_on_commit(provisional_rebuild_task, getattr(scheme, "pk", scheme))
+
+
+def provisional_follow(*, scheme: Scheme, cells) -> None:
+    """After a write of scores: the provisional results follow in this transaction, or, where
+    the scheme has none (a change of its structure discarded them), a rebuild is queued and the
+    pages say they are being rebuilt."""
+    if not provisional_cells_changed(scheme=scheme, cells=cells):
+        provisional_rebuild_request(scheme=scheme)
+
+
+def provisional_reset(*, scheme: Scheme) -> None:
+    """The scheme's structure changed: its provisional rows go, and a job builds them again
+    once the change commits."""
+    provisional_discard(scheme=scheme)
+    provisional_rebuild_request(scheme=scheme)
 
 
 def parse_points(value) -> Decimal:
@@ -141,7 +163,7 @@ def score_save(
     CellReview.objects.filter(indicator=indicator, evaluatee=evaluatee, points__isnull=True).delete()
     scheme_mark_stale(scheme=scheme)
     # The provisional results follow, in this transaction (evaluation.provisional).
-    provisional_cells_changed(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
+    provisional_follow(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
     return score
 
 
@@ -154,7 +176,7 @@ def scores_import(*, user, scheme: Scheme, dataset, overwrite_newer: bool = Fals
     )
     if outcome.cells_touched:
         scheme_mark_stale(scheme=scheme)
-        provisional_cells_changed(scheme=scheme, cells=outcome.touched)
+        provisional_follow(scheme=scheme, cells=outcome.touched)
     return outcome
 
 
@@ -169,7 +191,7 @@ def scheme_save(*, user, scheme: Scheme) -> Scheme:
     scheme.full_clean()
     scheme.save()
     scheme_mark_stale(scheme=scheme)
-    provisional_discard(scheme=scheme)  # aggregation or bands may differ
+    provisional_reset(scheme=scheme)  # aggregation or bands may differ
     return scheme
 
 
@@ -259,7 +281,7 @@ def evaluatees_sync(*, scheme: Scheme) -> int:
     Evaluatee.objects.bulk_create(new)
     if new:
         scheme_mark_stale(scheme=scheme)
-        provisional_discard(scheme=scheme)
+        provisional_reset(scheme=scheme)
     return len(new)
 
 
@@ -296,7 +318,7 @@ def cell_confirm(*, user, indicator: Indicator, evaluatee: Evaluatee, reason: st
         defaults={"points": points, "reason": reason.strip(), "reviewed_by": user},
     )
     scheme_mark_stale(scheme=scheme)
-    provisional_cells_changed(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
+    provisional_follow(scheme=scheme, cells=[(indicator.pk, evaluatee.pk)])
     return review
 
 
@@ -370,7 +392,11 @@ def snapshot_data(run: ComputationRun) -> dict:
                     str(indicator_id): None if points is None else str(points)
                     for indicator_id, points in result.indicator_points.items()
                 },
-                "evaluators": result.cell_evaluators,
+                # Every cell's number written out (the run's rows list only the unusual ones).
+                "evaluators": {
+                    str(indicator_id): result.evaluators_for(indicator_id)
+                    for indicator_id in result.indicator_points
+                },
                 "derivations": result.cell_derivations,
             }
         )
@@ -558,7 +584,7 @@ def appeal_decide(*, user, appeal: Appeal, accept: bool, reason: str, corrected_
             },
         )
         scheme = Scheme.objects.get(pk=appeal.evaluatee.scheme_id)
-        provisional_cells_changed(scheme=scheme, cells=[(appeal.indicator_id, appeal.evaluatee_id)])
+        provisional_follow(scheme=scheme, cells=[(appeal.indicator_id, appeal.evaluatee_id)])
         results_compute_now(scheme=scheme, user=user)
         APPEAL_WORKFLOW.move(appeal, "accept", corrected_points=points)
         appeal.resulting_snapshot = scheme_publish(
@@ -609,7 +635,7 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
         raise ValidationError({"parent": _("The first-level indicator already has scores of its own.")})
     indicator.save()
     scheme_mark_stale(scheme=scheme)
-    provisional_discard(scheme=scheme)
+    provisional_reset(scheme=scheme)
     return indicator
 
 
@@ -622,7 +648,7 @@ def indicator_delete(*, user, indicator: Indicator) -> None:
         raise ValidationError(_("Scores were entered for this indicator: it cannot be removed."))
     indicator.delete()
     scheme_mark_stale(scheme=scheme)
-    provisional_discard(scheme=scheme)
+    provisional_reset(scheme=scheme)
 
 
 class ScoreRowError(Exception):

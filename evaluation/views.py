@@ -257,6 +257,9 @@ def score_grid(request, pk):
     scores = selectors.own_scores(user=request.user, scheme=scheme, evaluatee_ids=[e.pk for e in page])
     editable = scheme.status == Scheme.Status.OPEN
     provisional = selectors.provisional_by_evaluatee(e.pk for e in page)
+    # An open scheme without provisional rows: a change of its structure discarded them and a
+    # job builds them again (evaluation.provisional); the column stays and says so.
+    rebuilding = editable and not provisional and not provisional_built(scheme)
     rows = [
         {
             "evaluatee": evaluatee,
@@ -275,7 +278,8 @@ def score_grid(request, pk):
             "page_obj": page,
             "query": query,
             "editable": editable,
-            "provisional": bool(provisional),
+            "provisional": bool(provisional) or rebuilding,
+            "provisional_rebuilding": rebuilding,
             "grid_data": {"saveUrl": reverse("evaluation:score_save", args=[scheme.pk])},
         },
     )
@@ -478,11 +482,23 @@ class ResultListView(RoleRequiredMixin, PortalListView):
             self.frozen = self.state.snapshot if self.published and self.run is not None else None
             # Provisional results (暂定, evaluation.provisional) in place of computed ones that are
             # out of date or missing, unless the reader asks for the last computed ones.
-            self.provisional_available = (
-                not self.published
-                and self.state.code in ("stale", "not_computed", "running", "failed")
-                and provisional_built(self.scheme)
+            unofficial = not self.published and self.state.code in (
+                "stale",
+                "not_computed",
+                "running",
+                "failed",
             )
+            # Before any score there is nothing provisional to show (their rows, all zero, may
+            # exist: the job builds them after a change of the scheme's structure).
+            scored = unofficial and (
+                self.state.code != "not_computed"
+                or Score.objects.filter(indicator__scheme=self.scheme).exists()
+            )
+            built = scored and provisional_built(self.scheme)
+            self.provisional_available = built
+            # None yet for an open scheme: a job is building them again (a change of its
+            # structure discarded them); the page says so.
+            self.provisional_rebuilding = scored and not built and self.scheme.status == Scheme.Status.OPEN
             self.provisional = self.provisional_available and request.GET.get("provisional") != "0"
             if self.provisional:
                 self.table_class = ProvisionalResultTable
@@ -546,6 +562,7 @@ class ResultListView(RoleRequiredMixin, PortalListView):
             published=self.published,
             provisional=self.provisional,
             provisional_available=self.provisional_available,
+            provisional_rebuilding=getattr(self, "provisional_rebuilding", False),
             can_read_unpublished=access.can_read_unpublished(self.request.user),
             can_manage=access.can_manage(self.request.user),
             snapshot=state.snapshot,

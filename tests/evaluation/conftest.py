@@ -25,9 +25,10 @@ def make_evaluators(db):
 
 
 @pytest.fixture
-def scheme(plan):
+def scheme(plan, django_capture_on_commit_callbacks):
     """An open 2025 scheme ranking the plan's schools, with two first-level areas and three
-    scored leaves (max 10, 20, 10)."""
+    scored leaves (max 10, 20, 10); its provisional results built by the job the change of its
+    evaluatees queued, as after a commit."""
     from evaluation.services import evaluatees_sync
 
     scheme = SchemeFactory(name="2025年集团化办学考核", status=Scheme.Status.DRAFT)
@@ -42,7 +43,8 @@ def scheme(plan):
     IndicatorFactory(
         scheme=scheme, parent=area2, code="A2.1", name="质量监测", max_points=Decimal("10"), order=1
     )
-    evaluatees_sync(scheme=scheme)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluatees_sync(scheme=scheme)
     scheme.status = Scheme.Status.OPEN
     scheme.save()
     return scheme

@@ -194,7 +194,7 @@ def test_failed_run_leaves_previous_results_current(db, make_evaluators, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("evaluation.compute.computed_cells", broken)
+    monkeypatch.setattr("evaluation.compute.computed_indicators", broken)
     with pytest.raises(RuntimeError):
         results_compute_now(scheme=scheme)
     scheme.refresh_from_db()
@@ -217,3 +217,29 @@ def test_computation_queries_do_not_grow_with_evaluatees(db, make_evaluators, si
         results_compute_now(scheme=scheme)
     # The same bound at both sizes (savepoints included): no query per evaluatee.
     assert len(queries) <= 36
+
+
+def test_a_score_saved_while_the_run_computes_keeps_the_results_out_of_date(db, make_evaluators, monkeypatch):
+    """The switch makes the run current and lowers the scheme's out-of-date flag only when no
+    score of the scheme was saved after the run started (that save is not in its results)."""
+    from evaluation import compute
+    from evaluation.services import scheme_mark_stale
+
+    scheme, *_ = build_random_scheme(12, make_evaluators(3), aggregation="mean")
+    real = compute.computed_indicators
+
+    def a_save_meanwhile(s):
+        score = Score.objects.filter(indicator__scheme=s).order_by("pk").first()
+        score.save()  # a new updated_at, after the run started
+        scheme_mark_stale(scheme=s)
+        return real(s)
+
+    monkeypatch.setattr("evaluation.compute.computed_indicators", a_save_meanwhile)
+    run = results_compute_now(scheme=scheme)
+    scheme = Scheme.objects.get(pk=scheme.pk)
+    assert run.status == ComputationRun.Status.SUCCEEDED and scheme.current_run_id == run.pk
+    assert scheme.results_stale
+    monkeypatch.setattr("evaluation.compute.computed_indicators", real)
+    run = results_compute_now(scheme=scheme)
+    scheme = Scheme.objects.get(pk=scheme.pk)
+    assert scheme.current_run_id == run.pk and not scheme.results_stale

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from evaluation import services
 from evaluation.models import (
@@ -88,15 +88,18 @@ def random_edits(scheme, evaluators, indicators, evaluatees, n, seed):
     [("trimmed_mean", "rank_share", 11), ("mean", "rank_share", 12), ("trimmed_mean", "thresholds", 13)],
 )
 def test_provisional_results_equal_a_full_run_after_random_edits(
-    db, make_evaluators, aggregation, band_method, seed
+    db, make_evaluators, aggregation, band_method, seed, django_capture_on_commit_callbacks
 ):
     evaluators = make_evaluators(5)
     scheme, evaluatees, indicators, _scores = build_random_scheme(
         seed, evaluators, aggregation=aggregation, band_method=band_method
     )
     assert not provisional_built(scheme)
-    random_edits(scheme, evaluators, indicators, evaluatees, 150, seed)
-    assert provisional_built(scheme)  # the first save built them
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        random_edits(scheme, evaluators, indicators, evaluatees, 1, seed)
+        assert not provisional_built(scheme)  # the save found none: it did not build them
+    assert len(queued) == 1 and provisional_built(scheme)  # the job it queued did, after its commit
+    random_edits(scheme, evaluators, indicators, evaluatees, 150, seed + 100)
     assert_same_as_a_full_run(scheme)
 
 
@@ -149,7 +152,9 @@ def test_an_import_updates_the_provisional_results(db, make_evaluators):
     assert_same_as_a_full_run(scheme)
 
 
-def test_a_change_of_the_scheme_discards_them_and_the_next_save_builds_them_again(db, make_evaluators):
+def test_a_change_of_the_scheme_discards_them_and_a_job_builds_them_again_outside_the_saves(
+    db, make_evaluators, django_capture_on_commit_callbacks
+):
     evaluators = make_evaluators(3)
     scheme, evaluatees, indicators, _scores = build_random_scheme(41, evaluators, aggregation="mean")
     provisional_rebuild(scheme=scheme)
@@ -160,19 +165,38 @@ def test_a_change_of_the_scheme_discards_them_and_the_next_save_builds_them_agai
     from kernel.services import user_set_roles
 
     user_set_roles(user=admin, roles=[Role.EVALUATOR, Role.BUREAU])
-    services.indicator_save(user=admin, indicator=indicator)
+    with django_capture_on_commit_callbacks() as changed:
+        services.indicator_save(user=admin, indicator=indicator)
     assert not provisional_built(scheme)
+    assert [c.__name__ for c in changed] == ["<lambda>"]  # the rebuild, queued for the commit
     evaluatee = next(iter(evaluatees.values()))
     current = Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator=admin).first()
-    services.score_save(
-        user=admin,
-        indicator=indicator,
-        evaluatee=evaluatee,
-        points="1",
-        version=current.version if current else 0,
-    )
+    with django_capture_on_commit_callbacks() as saved:
+        services.score_save(
+            user=admin,
+            indicator=indicator,
+            evaluatee=evaluatee,
+            points="1",
+            version=current.version if current else 0,
+        )
+    # The save kept its score and left the provisional rows to the job (it queued one too).
+    assert Score.objects.get(indicator=indicator, evaluatee=evaluatee, evaluator=admin).points == 1
+    assert not provisional_built(scheme) and len(saved) == 1
+    for job in [*changed, *saved]:  # the structure's job builds them, the save's finds them built
+        job()
     assert provisional_built(scheme)
     assert_same_as_a_full_run(scheme)
+
+
+def test_the_rebuild_job_leaves_rows_that_exist_alone(db, make_evaluators):
+    from evaluation.tasks import provisional_rebuild_task
+
+    scheme, *_rest = build_random_scheme(42, make_evaluators(3), aggregation="mean")
+    assert provisional_rebuild_task(scheme.pk)["status"] == "rebuilt"
+    peers = list(ProvisionalPeer.objects.filter(scheme=scheme).values_list("pk", "ranked_at"))
+    assert provisional_rebuild_task(scheme.pk)["status"] == "present"
+    assert list(ProvisionalPeer.objects.filter(scheme=scheme).values_list("pk", "ranked_at")) == peers
+    assert provisional_rebuild_task(0)["status"] == "missing"
 
 
 def test_the_rebuild_command_builds_every_open_scheme(db, make_evaluators, capsys):
@@ -243,6 +267,96 @@ def test_parallel_saves_on_postgresql_leave_correct_totals(make_evaluators):
     assert errors == [], "\n".join(f"{u}: {e}" for u, e in errors)
     assert Score.objects.filter(indicator__scheme=scheme).count() > 0
     assert Scheme.objects.get(pk=scheme.pk).status == Scheme.Status.OPEN
+    assert_same_as_a_full_run(scheme)
+
+
+def _save(evaluator, indicator, evaluatee, points):
+    current = Score.objects.filter(indicator=indicator, evaluatee=evaluatee, evaluator=evaluator).first()
+    services.score_save(
+        user=evaluator,
+        indicator=indicator,
+        evaluatee=evaluatee,
+        points=points,
+        version=current.version if current else 0,
+    )
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="two transactions at once on real connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_finds_no_rows_commits_before_the_rebuild_reads_the_scores(make_evaluators):
+    """A save without provisional rows holds the scheme's row FOR KEY SHARE until it commits;
+    the rebuild job (another connection) waits for it, then reads its score."""
+    from evaluation.tasks import provisional_rebuild_task
+
+    evaluators = make_evaluators(3)
+    scheme, evaluatees, indicators, _scores = build_random_scheme(81, evaluators, aggregation="mean")
+    indicator, evaluatee = next(iter(indicators.values())), next(iter(evaluatees.values()))
+    outcome = {}
+
+    def rebuild():
+        try:
+            outcome["job"] = provisional_rebuild_task(scheme.pk)
+        finally:
+            connection.close()
+
+    job = threading.Thread(target=rebuild)
+    with transaction.atomic():
+        _save(evaluators[0], indicator, evaluatee, str(indicator.max_points))
+        assert not provisional_built(scheme)
+        job.start()
+        job.join(0.5)
+        assert job.is_alive()  # the job waits for this save's transaction
+    job.join(30)
+    assert outcome["job"]["status"] == "rebuilt"
+    assert_same_as_a_full_run(scheme)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="two transactions at once on real connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_during_a_rebuild_waits_for_it_and_then_updates_its_rows(make_evaluators):
+    """The rebuild (this connection) has read the scores and holds the scheme's row FOR UPDATE;
+    a save on another connection waits, then finds the new rows and brings its cell up to date
+    in them: its score is not lost although the rebuild did not read it."""
+    evaluators = make_evaluators(3)
+    scheme, evaluatees, indicators, _scores = build_random_scheme(82, evaluators, aggregation="trimmed_mean")
+    indicator, evaluatee = next(iter(indicators.values())), next(iter(evaluatees.values()))
+    errors = []
+
+    def save():
+        try:
+            _save(evaluators[1], indicator, evaluatee, "0")
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    saving = threading.Thread(target=save)
+    with transaction.atomic():
+        provisional_rebuild(scheme=scheme)
+        saving.start()
+        saving.join(0.5)
+        assert saving.is_alive()  # waits for the rebuild's commit
+    saving.join(30)
+    assert errors == []
+    assert ProvisionalCell.objects.get(evaluatee=evaluatee, indicator=indicator).evaluators == (
+        Score.objects.filter(indicator=indicator, evaluatee=evaluatee).count()
+    )
+    assert_same_as_a_full_run(scheme)
+
+
+def test_a_save_before_the_rebuild_on_one_writer_is_read_by_it(
+    db, make_evaluators, django_capture_on_commit_callbacks
+):
+    """On SQLite (one writer at a time) and PostgreSQL alike: saves that found no rows, then the
+    job they queued, build rows that hold every saved score."""
+    evaluators = make_evaluators(3)
+    scheme, evaluatees, indicators, _scores = build_random_scheme(83, evaluators, aggregation="mean")
+    with django_capture_on_commit_callbacks() as queued:
+        for evaluatee in list(evaluatees.values())[:3]:
+            _save(evaluators[2], next(iter(indicators.values())), evaluatee, "1")
+    assert not provisional_built(scheme) and len(queued) == 3
+    for job in queued:
+        job()
     assert_same_as_a_full_run(scheme)
 
 
@@ -332,3 +446,27 @@ def test_a_total_on_a_half_of_the_fifth_decimal_is_rounded_up_exactly(db, make_e
     provisional_rebuild(scheme=scheme)
     run = assert_same_as_a_full_run(scheme)
     assert Result.objects.get(run=run).total == Decimal("42.4500")
+
+
+def test_the_grid_and_the_ranking_say_when_the_provisional_results_are_being_rebuilt(
+    scheme, longshi, client_as
+):
+    from django.urls import reverse
+
+    from evaluation.provisional import provisional_discard
+
+    client = client_as("supervisor")
+    _save_through_the_grid(client, scheme, longshi, "A1.1", "7")
+    services.results_compute_now(scheme=scheme)
+    provisional_discard(scheme=scheme)  # as a change of the scheme does, its job not run yet
+    answer = _save_through_the_grid(client, scheme, longshi, "A1.2", "15.5").json()
+    assert answer["points"] == "15.50" and answer["provisional"] is None
+    grid = client.get(reverse("evaluation:score_grid", args=[scheme.pk])).content.decode()
+    assert "暂定结果正在重建" in grid and f'data-provisional="{longshi.pk}"' in grid
+    ranking = client.get(reverse("evaluation:results", args=[scheme.pk])).content.decode()
+    assert "暂定结果正在重建" in ranking and "15.5000" not in ranking  # the last computed ones
+    provisional_rebuild(scheme=scheme)  # the job
+    ranking = client.get(reverse("evaluation:results", args=[scheme.pk])).content.decode()
+    assert "暂定结果正在重建" not in ranking and "15.5000" in ranking
+    grid = client.get(reverse("evaluation:score_grid", args=[scheme.pk])).content.decode()
+    assert "暂定结果正在重建" not in grid
