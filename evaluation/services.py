@@ -141,12 +141,20 @@ def score_save(
         if version != score.version:
             raise StaleScoreError(score)
         score.version = score.version + 1
+        # The same records (the filter above): clean() reads the indicator's maximum from it.
+        score.indicator, score.evaluatee, score.evaluator = indicator, evaluatee, user
     score.points = points
     if comment is not None:
         score.comment = comment
     if evidence is not None:
         score.evidence = evidence
-    score.full_clean(validate_unique=False)
+    # The fields' checks and clean() (points within [0, maximum]) without the database: the three
+    # keys are records read for this save, the cell's uniqueness is the lock above (and the
+    # INSERT's savepoint below), the points' check constraint is clean()'s range. Each of those
+    # was a query (7 of a save's 33).
+    score.full_clean(
+        exclude={"indicator", "evaluatee", "evaluator"}, validate_unique=False, validate_constraints=False
+    )
     if first_save:
         # No row to lock yet: two first saves of one cell both get here. On PostgreSQL the second
         # INSERT waits for the first transaction and then violates the unique constraint; in a

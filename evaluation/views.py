@@ -341,6 +341,8 @@ def score_save(request, pk):
     _require(access.can_score(request.user))
     scheme = get_object_or_404(Scheme, pk=pk)
     indicator = Indicator.objects.filter(scheme=scheme, pk=request.POST.get("indicator") or 0).first()
+    if indicator is not None:
+        indicator.scheme = scheme  # read just above: not again by the save
     evaluatee = (
         Evaluatee.objects.for_user(request.user)
         .filter(scheme=scheme, pk=request.POST.get("evaluatee") or 0)
