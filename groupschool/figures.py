@@ -230,15 +230,21 @@ def compute_scope_figures(scope: QuerySet, campuses: list[Campus], year: int) ->
 # --- the cache ---------------------------------------------------------------------------------
 
 
-def _scope_key(scope: UserScope) -> str:
+def scope_key(scope: UserScope) -> str:
+    """A scope in a cache key: every part of it the scoping rules read (the figures read campuses;
+    budgets are a school's, allocations and spending a campus's, and roles may widen them)."""
     if scope.everything:
         return "all"
-    ids = ",".join(str(pk) for pk in sorted(scope.campus_ids))
-    return hashlib.sha256(ids.encode()).hexdigest()[:32]
-
-
-def cache_key(scope: UserScope, year: int, version: str) -> str:
-    return f"groupschool:dashboard-figures:{LAYOUT}:{version}:{_scope_key(scope)}:{year}"
+    parts = (
+        scope.campus_ids,
+        scope.group_ids,
+        scope.member_group_ids,
+        scope.school_ids,
+        scope.led_school_ids,
+        scope.roles,
+    )
+    text = "|".join(",".join(sorted(str(x) for x in part)) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _cache_get(key: str):
@@ -256,6 +262,27 @@ def _cache_set(key: str, figures) -> None:
         logger.warning("Dashboard figures: cache unavailable, figures not kept (%r)", error)
 
 
+def _cached(kind: str, user, year: int, version, compute):
+    """(value, campuses by id) of `compute()`, or of the cache entry of `kind` for the user's scope,
+    `year` and the figures' `version` (READ: read it here). Nothing is cached while the version row
+    is missing; an entry of another shape or year is computed again."""
+    if version is READ:
+        version = figures_version()
+    key = (
+        f"groupschool:dashboard-{kind}:{LAYOUT}:{version}:{scope_key(user_scope(user))}:{year}"
+        if version is not None
+        else None
+    )
+    if key is not None:
+        value = _cache_get(key)
+        if getattr(value, "year", None) == year:
+            return value, {}
+    value, campuses = compute()
+    if key is not None:
+        _cache_set(key, value)
+    return value, campuses
+
+
 @dataclass
 class FundsFigures:
     """The funds panel's numbers for a scope and a year: the budgets' total and, per campus in
@@ -266,50 +293,23 @@ class FundsFigures:
     rows: list[tuple[int, Decimal, Decimal]]
 
 
-def full_scope_key(scope: UserScope) -> str:
-    """Every part of a scope the scoping rules read (budgets are a school's, allocations and
-    spending a campus's, and roles may widen them)."""
-    if scope.everything:
-        return "all"
-    parts = (
-        scope.campus_ids,
-        scope.group_ids,
-        scope.member_group_ids,
-        scope.school_ids,
-        scope.led_school_ids,
-        scope.roles,
-    )
-    text = "|".join(",".join(sorted(str(x) for x in part)) for part in parts)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def scope_funds(user, year: int, version: str | None = READ) -> tuple[FundsFigures, dict[int, Campus]]:
     """The funds panel's numbers for the user's scope in `year`, from the cache while no
     budget, allocation, spending or campus has changed (the figures' version); also the campuses
     (school loaded) by id when they had to be fetched. One query when cached (none when the
     caller passes the `version` it read); otherwise those of sharing.selectors.campus_funds.
     (The bureau's panel over 522 campuses took 28 ms.)"""
-    scope = user_scope(user)
-    if version is READ:
-        version = figures_version()
-    key = (
-        f"groupschool:dashboard-funds:{LAYOUT}:{version}:{full_scope_key(scope)}:{year}"
-        if version is not None
-        else None
-    )
-    if key is not None:
-        funds = _cache_get(key)
-        if isinstance(funds, FundsFigures) and funds.year == year:
-            return funds, {}
-    summary = campus_funds(user=user, year=year)
-    funds = FundsFigures(
-        year=year,
-        budgeted=summary.budgeted,
-        rows=[(row.campus.pk, row.allocated, row.spent) for row in summary.rows],
-    )
-    if key is not None:
-        _cache_set(key, funds)
-    return funds, {row.campus.pk: row.campus for row in summary.rows}
+
+    def compute():
+        summary = campus_funds(user=user, year=year)
+        funds = FundsFigures(
+            year=year,
+            budgeted=summary.budgeted,
+            rows=[(row.campus.pk, row.allocated, row.spent) for row in summary.rows],
+        )
+        return funds, {row.campus.pk: row.campus for row in summary.rows}
+
+    return _cached("funds", user, year, version, compute)
 
 
 def scope_figures(user, year: int, version: str | None = READ) -> tuple[ScopeFigures, dict[int, Campus]]:
@@ -321,17 +321,11 @@ def scope_figures(user, year: int, version: str | None = READ) -> tuple[ScopeFig
     `compute_scope_figures`, whatever the number of campuses. A caller that has read the version
     (`figures_version()`) for other cached figures of the same request passes it as `version`.
     """
-    scope = user_scope(user)
-    if version is READ:
-        version = figures_version()
-    key = cache_key(scope, year, version) if version is not None else None
-    if key is not None:
-        figures = _cache_get(key)
-        if isinstance(figures, ScopeFigures) and figures.year == year:
-            return figures, {}
-    scope_campuses = Campus.objects.for_user(user)
-    campuses = list(scope_campuses.select_related("school__group"))
-    figures = compute_scope_figures(scope_campuses, campuses, year)
-    if key is not None:
-        _cache_set(key, figures)
-    return figures, {campus.pk: campus for campus in campuses}
+
+    def compute():
+        scope_campuses = Campus.objects.for_user(user)
+        campuses = list(scope_campuses.select_related("school__group"))
+        figures = compute_scope_figures(scope_campuses, campuses, year)
+        return figures, {campus.pk: campus for campus in campuses}
+
+    return _cached("figures", user, year, version, compute)

@@ -25,7 +25,7 @@ from kernel.scoping import user_scope
 from staff.selectors import rotation_report
 
 from .dashboard import answers, exchange_order, exchange_panel
-from .figures import CACHE_SECONDS, READ, figures_version, full_scope_key, scope_figures
+from .figures import CACHE_SECONDS, READ, figures_version, scope_figures, scope_key
 
 
 def _quick_links() -> list[dict]:
@@ -151,7 +151,7 @@ def home(request):
         # The campus cards' HTML is kept per version of the figures they show (groupschool.figures),
         # scope, year, page and language: 30 cards took the bureau's dashboard 30 ms to render.
         cards_cache_key=(
-            f"{version}:{full_scope_key(scope)}:{year}:{context['page_obj'].number}"
+            f"{version}:{scope_key(scope)}:{year}:{context['page_obj'].number}"
             if version is not None
             else ""
         ),
